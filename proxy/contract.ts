@@ -1,0 +1,140 @@
+/**
+ * The wire contract between the plugin and the proxy: request bodies (valibot schemas, used by the routes),
+ * SSE events and WebSocket messages (types, imported by the plugin with `import type`).
+ */
+import * as v from 'valibot'
+import type { ErrorCode } from './appError.ts'
+
+export const MAX_MESSAGES = 40
+export const MAX_MESSAGE_CHARS = 8_000
+
+const Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))
+const ShortString = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
+/** A Storyblok language code as used in `field__i18n__<lang>` (e.g. "de", "pt-br"); "default" means none. */
+export const LanguageSchema = v.pipe(v.string(), v.maxLength(20), v.regex(/^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$|^default$|^$/, 'must be a language code like "de" or "en-US"'))
+
+export const ChatMessageSchema = v.strictObject({
+  role: v.picklist(['user', 'assistant']),
+  content: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`)),
+})
+
+export const FocusSchema = v.strictObject({
+  blockUid: ShortString(100),
+  field: v.optional(ShortString(200)),
+})
+
+export const ConversationBodySchema = v.pipe(
+  v.strictObject({
+    spaceId: Id,
+    storyId: Id,
+    messages: v.pipe(
+      v.array(ChatMessageSchema),
+      v.minLength(1, 'must contain at least one message'),
+      v.maxLength(MAX_MESSAGES, `must contain at most ${MAX_MESSAGES} messages`),
+    ),
+    language: v.optional(LanguageSchema),
+    focus: v.optional(FocusSchema),
+    /** The editor's unsaved story content (from requestContext), used as the outline when present. */
+    draft: v.optional(v.record(v.string(), v.unknown())),
+    /** Full slug of a story holding the brand style guide; overrides STYLE_GUIDE_STORY. */
+    styleGuideStory: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  }),
+  v.check((b) => b.messages[b.messages.length - 1]?.role === 'user', 'the last message must come from the user'),
+)
+export type ConversationBody = v.InferOutput<typeof ConversationBodySchema>
+
+const FieldValue = v.unknown()
+
+export const ChangeInputSchema = v.strictObject({
+  blockUid: ShortString(100),
+  field: ShortString(200),
+  language: v.optional(LanguageSchema),
+  before: FieldValue,
+  after: FieldValue,
+  /** Present when the change adds a new nested blok: the parent field holding the list. */
+  id: v.optional(ShortString(100)),
+})
+export type ChangeInput = v.InferOutput<typeof ChangeInputSchema>
+
+export const ChangesBodySchema = v.strictObject({
+  spaceId: Id,
+  storyId: Id,
+  changes: v.pipe(v.array(ChangeInputSchema), v.minLength(1, 'must contain at least one change'), v.maxLength(200)),
+  publish: v.optional(v.boolean()),
+  reason: v.optional(v.picklist(['apply', 'undo'])),
+  transcript: v.optional(v.pipe(v.string(), v.maxLength(MAX_MESSAGE_CHARS))),
+  changeSetId: v.optional(ShortString(100)),
+  historyField: v.optional(v.strictObject({ blockUid: ShortString(100), field: ShortString(200) })),
+  userId: v.optional(v.nullable(v.number())),
+})
+export type ChangesBody = v.InferOutput<typeof ChangesBodySchema>
+
+// ---------- Proposals ----------
+
+/** One proposed change to one field, as shown in the plugin's preview. */
+export type Change = {
+  id: string
+  blockUid: string
+  component: string
+  field: string
+  fieldType: string
+  /** The Storyblok language of the value ("default" for the main language). */
+  language: string
+  before: unknown
+  after: unknown
+  /** Human path, e.g. "Page › FAQ › Item 2 › Answer". */
+  label: string
+  /** Present when validation failed after the repair round: the change is shown, but cannot be applied. */
+  invalid?: string
+}
+
+export type Proposal = {
+  changeSetId: string
+  storyId: number
+  /** The story's updated_at the proposal was made against. */
+  baseVersion: string
+  changes: Change[]
+  /** A question back to the editor when the request was ambiguous. */
+  question?: string
+}
+
+export type UsageInfo = {
+  inputTokens: number
+  outputTokens: number
+  cacheReadInputTokens?: number
+  cacheWriteInputTokens?: number
+  latencyMs: number
+  modelId: string
+}
+
+// ---------- SSE events of POST /api/conversation ----------
+
+export type SseEvent =
+  | { event: 'meta'; data: { requestId: string; modelId: string; simulated?: boolean } }
+  | { event: 'notice'; data: { code: string; message: string } }
+  | { event: 'text'; data: { delta: string } }
+  | { event: 'change'; data: Change }
+  | { event: 'proposal'; data: Proposal }
+  | { event: 'usage'; data: UsageInfo }
+  | { event: 'error'; data: { code: ErrorCode; message: string; hint?: string; requestId: string } }
+  | { event: 'done'; data: Record<string, never> }
+
+/** `Accept: application/json` reply of POST /api/conversation. */
+export type ConversationResult = {
+  requestId: string
+  modelId: string
+  text: string
+  notices: Array<{ code: string; message: string }>
+  proposal?: Proposal
+  usage?: UsageInfo
+}
+
+/** 200 reply of POST /api/changes. */
+export type ChangesResult = {
+  storyId: number
+  version: string
+  applied: ChangeInput[]
+  undo: ChangeInput[]
+}
+
+export type Conflict = { blockUid: string; field: string; expected: unknown; actual: unknown }

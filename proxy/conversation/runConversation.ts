@@ -1,0 +1,36 @@
+import type { ConversationBody, SseEvent } from '../contract.ts'
+import type { Deps, ModelRequest } from '../deps.ts'
+import { AppError } from '../appError.ts'
+
+export type Emit = (event: SseEvent) => void | Promise<void>
+
+export type ConversationContext = {
+  body: ConversationBody
+  requestId: string
+  signal: AbortSignal
+  emit: Emit
+}
+
+const BASE_INSTRUCTIONS = [
+  'You are the writing assistant inside the Storyblok Visual Editor.',
+  'An editor speaks or types what they want; answer briefly in their language and tone.',
+].join(' ')
+
+/** Text-only turn: the prompt goes to Claude and tokens are emitted as they arrive. */
+export async function runConversation(deps: Pick<Deps, 'bedrock' | 'clock'>, { body, signal, emit }: ConversationContext) {
+  const request: ModelRequest = {
+    system: [{ text: BASE_INSTRUCTIONS }],
+    messages: body.messages.map((m) => ({ role: m.role, content: [{ text: m.content }] })),
+  }
+  let stopped = false
+  for await (const event of deps.bedrock.stream(request, signal)) {
+    if (event.type === 'text') await emit({ event: 'text', data: { delta: event.delta } })
+    else if (event.type === 'messageStop') stopped = true
+    else if (event.type === 'usage') {
+      await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
+    }
+  }
+  if (!stopped) {
+    throw new AppError({ code: 'bedrock_stream_truncated', message: 'The reply was cut off.', hint: 'Please retry.' })
+  }
+}

@@ -1,0 +1,239 @@
+import * as v from 'valibot'
+
+export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+/** The id the original Python version shipped with; it never existed on Bedrock. */
+export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
+export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
+/** The playground's editor emulator and plugin origins (see scripts/playground.ts). */
+export const PLAYGROUND_ORIGINS = ['http://localhost:7071', 'http://127.0.0.1:7071', 'http://127.0.0.1:7070']
+
+export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }
+
+export type Config = {
+  service: { name: string; version: string }
+  port: number
+  host: string
+  debug: boolean
+  /** Set by the playground when the upstreams are the local simulators; answers are labelled simulated. */
+  simulated: boolean
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+  aws: { region: string; bedrockEndpoint?: string; transcribeEndpoint?: string; bearerTokenIgnored: boolean }
+  bedrock: { modelId: string; maxTokens: number; firstTokenTimeoutMs: number; maxRetries: number }
+  storyblok: {
+    token?: { kind: 'personal' | 'oauth'; value: string }
+    apiUrl?: string
+    schemaTtlMs: number
+    styleGuideStory?: string
+  }
+  transcribe: {
+    vocabularyName?: string
+    languageOptions: string[]
+    maxSeconds: number
+    maxFrameBytes: number
+    maxSessionsPerKey: number
+    idleTimeoutMs: number
+  }
+  access: {
+    apiKeys: ApiKey[]
+    spaceAllowlist: number[] | 'all'
+    allowedOrigins: string[]
+    rateLimitPerMinute: number
+    dailyTokenBudget: number
+    bodyLimitBytes: number
+  }
+  shutdownGraceMs: number
+}
+
+export class ConfigError extends Error {
+  readonly issues: string[]
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.issues = issues
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+const intIn = (name: string, min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^\d+$/, `${name} must be a whole number`),
+    v.transform(Number),
+    v.minValue(min, `${name} must be at least ${min}`),
+    v.maxValue(max, `${name} must be at most ${max}`),
+  )
+const bool = (name: string) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.toLowerCase(),
+    v.picklist(['true', 'false', '1', '0', 'yes', 'no', ''], `${name} must be true or false`),
+    v.transform((s) => s === 'true' || s === '1' || s === 'yes'),
+  )
+const url = (name: string) => v.pipe(v.string(), v.trim(), v.url(`${name} must be a URL like https://example.com`))
+
+const EnvSchema = v.object({
+  PORT: v.optional(intIn('PORT', 0, 65535), '8000'),
+  HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'HOST must not be empty')), '0.0.0.0'),
+  AWS_REGION: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS_REGION must look like us-east-1'))),
+  AWS_DEFAULT_REGION: v.optional(v.string()),
+  BEDROCK_MODEL_ID: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1, 'BEDROCK_MODEL_ID must not be empty'),
+      v.check(
+        (id) => id !== SEED_MODEL_ID,
+        `BEDROCK_MODEL_ID "${SEED_MODEL_ID}" is not a real Bedrock model id (Bedrock answers "The provided model identifier is invalid."). Use the inference profile id "${DEFAULT_MODEL_ID}" (or eu./global. for other geographies).`,
+      ),
+    ),
+    DEFAULT_MODEL_ID,
+  ),
+  BEDROCK_MAX_TOKENS: v.optional(intIn('BEDROCK_MAX_TOKENS', 1, 64_000), '2048'),
+  BEDROCK_TIMEOUT_MS: v.optional(intIn('BEDROCK_TIMEOUT_MS', 100, 600_000), '30000'),
+  BEDROCK_MAX_RETRIES: v.optional(intIn('BEDROCK_MAX_RETRIES', 0, 5), '2'),
+  STORYBLOK_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
+  STORYBLOK_OAUTH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
+  STORYBLOK_API_URL: v.optional(url('STORYBLOK_API_URL')),
+  SCHEMA_CACHE_TTL_SECONDS: v.optional(intIn('SCHEMA_CACHE_TTL_SECONDS', 0, 86_400), '60'),
+  STYLE_GUIDE_STORY: v.optional(v.pipe(v.string(), v.trim())),
+  TRANSCRIBE_VOCABULARY_NAME: v.optional(v.pipe(v.string(), v.trim())),
+  TRANSCRIBE_LANGUAGE_OPTIONS: v.optional(v.string(), ''),
+  TRANSCRIBE_MAX_SECONDS: v.optional(intIn('TRANSCRIBE_MAX_SECONDS', 1, 14_400), '120'),
+  TRANSCRIBE_MAX_FRAME_BYTES: v.optional(intIn('TRANSCRIBE_MAX_FRAME_BYTES', 320, 1_048_576), '65536'),
+  TRANSCRIBE_MAX_SESSIONS_PER_KEY: v.optional(intIn('TRANSCRIBE_MAX_SESSIONS_PER_KEY', 1, 1000), '3'),
+  TRANSCRIBE_IDLE_TIMEOUT_SECONDS: v.optional(intIn('TRANSCRIBE_IDLE_TIMEOUT_SECONDS', 1, 3600), '15'),
+  PROXY_API_KEYS: v.optional(v.string(), ''),
+  SPACE_ALLOWLIST: v.optional(v.string(), ''),
+  ALLOWED_ORIGINS: v.optional(v.string()),
+  RATE_LIMIT_PER_MINUTE: v.optional(intIn('RATE_LIMIT_PER_MINUTE', 1, 1_000_000), '120'),
+  DAILY_TOKEN_BUDGET: v.optional(intIn('DAILY_TOKEN_BUDGET', 0, 1_000_000_000), '2000000'),
+  BODY_LIMIT_BYTES: v.optional(intIn('BODY_LIMIT_BYTES', 1024, 20_000_000), '1048576'),
+  SHUTDOWN_GRACE_SECONDS: v.optional(intIn('SHUTDOWN_GRACE_SECONDS', 0, 600), '20'),
+  DEBUG: v.optional(bool('DEBUG'), 'false'),
+  PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
+  LOG_LEVEL: v.optional(
+    v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be one of debug, info, warn, error')),
+    'info',
+  ),
+})
+
+/** `key` or `key@spaceId`; the same key may appear with several spaces. */
+export function parseApiKeys(raw: string, issues: string[]): ApiKey[] {
+  const byKey = new Map<string, ApiKey>()
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean)
+  entries.forEach((entry, i) => {
+    const at = entry.lastIndexOf('@')
+    const key = at === -1 ? entry : entry.slice(0, at)
+    const space = at === -1 ? undefined : entry.slice(at + 1)
+    if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
+      issues.push(`PROXY_API_KEYS entry ${i + 1} must be at least 16 printable characters without spaces (generate one with: openssl rand -hex 24)`)
+      return
+    }
+    if (space !== undefined && !/^\d+$/.test(space)) {
+      issues.push(`PROXY_API_KEYS entry ${i + 1} has "@${space.length > 12 ? '…' : space}" but a space id must be a number (key@12345)`)
+      return
+    }
+    const existing = byKey.get(key) ?? { key, id: `key${byKey.size + 1}`, spaces: [] as number[] | 'all' }
+    if (space === undefined) existing.spaces = 'all'
+    else if (existing.spaces !== 'all') existing.spaces = [...existing.spaces, Number(space)]
+    byKey.set(key, existing)
+  })
+  return [...byKey.values()]
+}
+
+function listOf(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+}
+
+/** Pure: env in, Config out; every problem reported at once in one ConfigError. Never echoes secret values. */
+export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voice Assistant' } = {}): Config {
+  const parsed = v.safeParse(EnvSchema, env, { abortPipeEarly: true })
+  const issues: string[] = parsed.success
+    ? []
+    : parsed.issues.map((issue) => {
+        const key = issue.path?.[0]?.key
+        return typeof key === 'string' && !issue.message.includes(key) ? `${key}: ${issue.message}` : issue.message
+      })
+  if (!parsed.success) throw new ConfigError(issues)
+  const e = parsed.output
+
+  if (e.STORYBLOK_TOKEN && e.STORYBLOK_OAUTH_TOKEN) {
+    issues.push('Set only one of STORYBLOK_TOKEN (personal access token) and STORYBLOK_OAUTH_TOKEN')
+  }
+  const apiKeys = parseApiKeys(e.PROXY_API_KEYS, issues)
+  if (apiKeys.length === 0 && !issues.some((i) => i.startsWith('PROXY_API_KEYS'))) {
+    issues.push('PROXY_API_KEYS is required: a comma-separated list of keys the plugin sends as "Authorization: Bearer <key>" (npm run dev generates one for the playground)')
+  }
+  const allowlist = listOf(e.SPACE_ALLOWLIST)
+  if (allowlist.some((s) => !/^\d+$/.test(s))) issues.push('SPACE_ALLOWLIST must be comma-separated numeric space ids')
+  const origins = e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN, ...PLAYGROUND_ORIGINS] : listOf(e.ALLOWED_ORIGINS)
+  for (const o of origins) {
+    if (o === '*') issues.push('ALLOWED_ORIGINS must list exact origins; "*" would let any website spend your AWS budget')
+    else if (!/^https?:\/\/[^/\s]+$/.test(o)) issues.push(`ALLOWED_ORIGINS entry "${o}" must be an origin like https://plugins.storyblok.com (scheme and host, no path)`)
+  }
+  const languageOptions = listOf(e.TRANSCRIBE_LANGUAGE_OPTIONS)
+  if (issues.length > 0) throw new ConfigError(issues)
+
+  return {
+    service: { name, version },
+    port: e.PORT,
+    host: e.HOST,
+    debug: e.DEBUG,
+    simulated: e.PLAYGROUND_SIMULATED,
+    logLevel: e.LOG_LEVEL,
+    aws: {
+      region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
+      ...(env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] ? { bedrockEndpoint: env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] } : {}),
+      ...(env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING'] ? { transcribeEndpoint: env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING'] } : {}),
+      bearerTokenIgnored: Boolean(env['AWS_BEARER_TOKEN_BEDROCK']),
+    },
+    bedrock: {
+      modelId: e.BEDROCK_MODEL_ID,
+      maxTokens: e.BEDROCK_MAX_TOKENS,
+      firstTokenTimeoutMs: e.BEDROCK_TIMEOUT_MS,
+      maxRetries: e.BEDROCK_MAX_RETRIES,
+    },
+    storyblok: {
+      ...(e.STORYBLOK_TOKEN ? { token: { kind: 'personal' as const, value: e.STORYBLOK_TOKEN } } : {}),
+      ...(e.STORYBLOK_OAUTH_TOKEN ? { token: { kind: 'oauth' as const, value: e.STORYBLOK_OAUTH_TOKEN } } : {}),
+      ...(e.STORYBLOK_API_URL ? { apiUrl: e.STORYBLOK_API_URL.replace(/\/+$/, '').replace(/\/v1$/, '') } : {}),
+      schemaTtlMs: e.SCHEMA_CACHE_TTL_SECONDS * 1000,
+      ...(e.STYLE_GUIDE_STORY ? { styleGuideStory: e.STYLE_GUIDE_STORY } : {}),
+    },
+    transcribe: {
+      ...(e.TRANSCRIBE_VOCABULARY_NAME ? { vocabularyName: e.TRANSCRIBE_VOCABULARY_NAME } : {}),
+      languageOptions,
+      maxSeconds: e.TRANSCRIBE_MAX_SECONDS,
+      maxFrameBytes: e.TRANSCRIBE_MAX_FRAME_BYTES,
+      maxSessionsPerKey: e.TRANSCRIBE_MAX_SESSIONS_PER_KEY,
+      idleTimeoutMs: e.TRANSCRIBE_IDLE_TIMEOUT_SECONDS * 1000,
+    },
+    access: {
+      apiKeys,
+      spaceAllowlist: allowlist.length ? allowlist.map(Number) : 'all',
+      allowedOrigins: origins,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      dailyTokenBudget: e.DAILY_TOKEN_BUDGET,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+  }
+}
+
+/** The boot summary: what an operator needs to see, secrets shown only as "set". */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    service: config.service.name,
+    version: config.service.version,
+    region: config.aws.region,
+    modelId: config.bedrock.modelId,
+    storyblokToken: config.storyblok.token ? `set (${config.storyblok.token.kind})` : 'not set',
+    storyblokApi: config.storyblok.apiUrl ?? 'by space region',
+    proxyKeys: config.access.apiKeys.length,
+    allowedOrigins: config.access.allowedOrigins,
+    debug: config.debug,
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The only module that touches process: reads .env and the environment, builds the real dependencies,
+ * serves the app and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
+import { serve } from '@hono/node-server'
+import { createNodeWebSocket } from '@hono/node-ws'
+import { buildDeps } from './buildDeps.ts'
+import { createApp } from './createApp.ts'
+import { createLifecycle } from './lifecycle.ts'
+import { ConfigError, describeConfig, loadConfig } from './loadConfig.ts'
+import { createLog } from './createLog.ts'
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+
+// Like the Python version: a .env file next to the process fills in what the environment does not set.
+const envFile = process.env['ENV_FILE'] ?? '.env'
+if (existsSync(envFile)) {
+  for (const [k, v] of Object.entries(parseEnv(readFileSync(envFile, 'utf8')))) if (process.env[k] === undefined) process.env[k] = v
+}
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true'
+
+let config
+try {
+  config = loadConfig(process.env, { version: pkg.version })
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err
+  process.stderr.write(`Storyblok Voice Assistant cannot start. Fix these settings (environment or .env):\n`)
+  for (const issue of err.issues) process.stderr.write(`  - ${issue}\n`)
+  process.exit(1)
+}
+
+const log = createLog({
+  level: config.logLevel,
+  secrets: [config.storyblok.token?.value ?? '', ...config.access.apiKeys.map((k) => k.key)],
+})
+const deps = buildDeps(config, { log })
+const lifecycle = createLifecycle()
+// node-ws reads `init.app` only when an upgrade arrives, so the app can be built with its upgrade helper first.
+const wsInit = {} as Parameters<typeof createNodeWebSocket>[0]
+const ws = createNodeWebSocket(wsInit)
+const app = createApp(deps, { lifecycle, upgradeWebSocket: ws.upgradeWebSocket })
+wsInit.app = app
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  log.info('Starting Storyblok Voice Assistant...', describeConfig(config))
+  log.info(`listening on http://${info.address}:${info.port}`, { port: info.port })
+  if (config.aws.bearerTokenIgnored) {
+    log.warn('AWS_BEARER_TOKEN_BEDROCK is set and ignored: the proxy signs every call with SigV4 from the default credential chain')
+  }
+  void deps.credentials.check().then((c) =>
+    c.ok
+      ? log.info('AWS credentials resolved', { source: c.source })
+      : log.warn('No AWS credentials resolved: Bedrock and Transcribe calls will fail until credentials are configured', { reason: c.error }),
+  )
+})
+ws.injectWebSocket(server)
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  log.info('shutting down', { signal, inFlight: lifecycle.inFlight() })
+  server.close()
+  const result = await lifecycle.shutdown(config.shutdownGraceMs)
+  log.info('stopped', result)
+  deps.destroy()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

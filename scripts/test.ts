@@ -1,0 +1,39 @@
+/**
+ * `npm test`: builds the plugin (the bundle test and the browser tests use the real bundle), runs every
+ * vitest suite once, and ends with one plain line "N passed, N failed, N skipped" that CI reads.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1
+
+mkdirSync('test/artifacts', { recursive: true })
+if (run('npx', ['vite', 'build', '--config', 'plugin/vite.config.ts', '--logLevel', 'warn']) !== 0) {
+  console.log('0 passed, 1 failed')
+  console.error('The plugin build failed; no tests were run.')
+  process.exit(1)
+}
+
+const report = 'test/artifacts/vitest-report.json'
+const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)])
+
+let passed = 0
+let failed = 0
+let skipped = 0
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number
+    numFailedTests: number
+    numPendingTests: number
+    numTodoTests: number
+    numFailedTestSuites: number
+  }
+  passed = r.numPassedTests
+  // A file that fails to load has no failed tests but a failed suite: count it, without double counting.
+  failed = Math.max(r.numFailedTests, r.numFailedTestSuites)
+  skipped = r.numPendingTests + r.numTodoTests
+} else {
+  failed = 1
+}
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(status !== 0 || failed > 0 || passed === 0 ? 1 : 0)

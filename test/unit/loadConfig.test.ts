@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEFAULT_MODEL_ID, describeConfig, loadConfig, SEED_MODEL_ID } from '../../proxy/loadConfig.ts'
+
+const KEY = 'k'.repeat(24)
+const base = { PROXY_API_KEYS: KEY }
+
+function issuesOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues
+    throw err
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig(base, { version: '9.9.9' })
+    expect(c.port).toBe(8000)
+    expect(c.aws.region).toBe('us-east-1')
+    expect(c.bedrock.modelId).toBe(DEFAULT_MODEL_ID)
+    expect(c.bedrock.maxTokens).toBe(2048)
+    expect(c.debug).toBe(false)
+    expect(c.logLevel).toBe('info')
+    expect(c.access.allowedOrigins).toContain('https://plugins.storyblok.com')
+    expect(c.service.version).toBe('9.9.9')
+  })
+
+  it('reports every problem at once', () => {
+    const issues = issuesOf({ PORT: 'eighty', BEDROCK_MAX_TOKENS: '0', LOG_LEVEL: 'loud', DEBUG: 'maybe', AWS_REGION: 'mars', PROXY_API_KEYS: KEY })
+    expect(issues).toHaveLength(5)
+    expect(issues.join('\n')).toMatch(/PORT must be a whole number/)
+    expect(issues.join('\n')).toMatch(/BEDROCK_MAX_TOKENS must be at least 1/)
+    expect(issues.join('\n')).toMatch(/LOG_LEVEL must be one of/)
+    expect(issues.join('\n')).toMatch(/DEBUG must be true or false/)
+    expect(issues.join('\n')).toMatch(/AWS_REGION must look like us-east-1/)
+  })
+
+  it('rejects the seed model id and names the inference profile to use', () => {
+    const [issue] = issuesOf({ ...base, BEDROCK_MODEL_ID: SEED_MODEL_ID })
+    expect(issue).toContain('is not a real Bedrock model id')
+    expect(issue).toContain(DEFAULT_MODEL_ID)
+  })
+
+  it('treats other model ids as opaque', () => {
+    expect(loadConfig({ ...base, BEDROCK_MODEL_ID: 'anthropic.claude-sonnet-4-6' }).bedrock.modelId).toBe('anthropic.claude-sonnet-4-6')
+  })
+
+  it('requires proxy keys and explains where they come from', () => {
+    expect(issuesOf({})).toEqual([expect.stringContaining('PROXY_API_KEYS is required')])
+  })
+
+  it('parses key@space bindings, merging repeated keys', () => {
+    const other = 'z'.repeat(20)
+    const c = loadConfig({ PROXY_API_KEYS: `${KEY}@1, ${KEY}@2,${other}` })
+    expect(c.access.apiKeys).toEqual([
+      { key: KEY, id: 'key1', spaces: [1, 2] },
+      { key: other, id: 'key2', spaces: 'all' },
+    ])
+  })
+
+  it('never echoes secret values in its messages', () => {
+    const secret = 'short@notanumber'
+    const issues = issuesOf({ PROXY_API_KEYS: secret, STORYBLOK_TOKEN: 'a', STORYBLOK_OAUTH_TOKEN: 'supersecret-oauth' })
+    const text = issues.join('\n')
+    expect(text).not.toContain('short')
+    expect(text).not.toContain('supersecret-oauth')
+    expect(text).toMatch(/Set only one of STORYBLOK_TOKEN/)
+  })
+
+  it('refuses a wildcard origin', () => {
+    expect(issuesOf({ ...base, ALLOWED_ORIGINS: '*' }).join()).toMatch(/exact origins/)
+  })
+
+  it('shows secrets only as set in the boot summary', () => {
+    const c = loadConfig({ ...base, STORYBLOK_TOKEN: 'pat-value-123456' })
+    const summary = JSON.stringify(describeConfig(c))
+    expect(summary).not.toContain('pat-value-123456')
+    expect(summary).not.toContain(KEY)
+    expect(summary).toContain('set (personal)')
+  })
+
+  it('normalises the Storyblok API override', () => {
+    expect(loadConfig({ ...base, STORYBLOK_API_URL: 'http://127.0.0.1:9/v1/' }).storyblok.apiUrl).toBe('http://127.0.0.1:9')
+  })
+})
