@@ -46,7 +46,7 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
       region: config.aws.region,
       maxTokens: config.bedrock.maxTokens,
       firstTokenTimeoutMs: config.bedrock.firstTokenTimeoutMs,
-      retry: { maxRetries: config.bedrock.maxRetries },
+      retry: { retries: config.bedrock.maxRetries },
     }),
     transcribe: createTranscribe({ client: transcribeClient }),
     storyblok: createStoryblok({

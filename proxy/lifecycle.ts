@@ -18,8 +18,12 @@ export function createLifecycle(): Lifecycle {
     },
     deadline: deadline.signal,
     track(work) {
-      const p = work.finally(() => pending.delete(p))
-      pending.add(p)
+      // Track settlement only: the caller handles the outcome, so no second rejection escapes here.
+      const settled: Promise<unknown> = work.then(
+        () => pending.delete(settled),
+        () => pending.delete(settled),
+      )
+      pending.add(settled)
       return work
     },
     inFlight: () => pending.size,

@@ -9,7 +9,7 @@ import { createNodeWebSocket } from '@hono/node-ws'
 import { buildDeps } from './buildDeps.ts'
 import { createApp } from './createApp.ts'
 import { createLifecycle } from './lifecycle.ts'
-import { ConfigError, describeConfig, loadConfig } from './loadConfig.ts'
+import { ConfigError, describeConfig, loadConfig, type Config } from './loadConfig.ts'
 import { createLog } from './createLog.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -21,7 +21,7 @@ if (existsSync(envFile)) {
 }
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true'
 
-let config
+let config: Config
 try {
   config = loadConfig(process.env, { version: pkg.version })
 } catch (err) {
