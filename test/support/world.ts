@@ -36,8 +36,8 @@ export type World = {
 }
 
 export type WorldOptions = {
-  /** Extra proxy environment (e.g. DEBUG, limits); merged over the defaults. */
-  env?: Record<string, string>
+  /** Extra proxy environment (e.g. DEBUG, limits); merged over the defaults. `undefined` removes a default. */
+  env?: Record<string, string | undefined>
   bedrock?: BedrockSimulatorOptions
   storyblok?: StoryblokSimulatorOptions
   /** Fixed proxy port (the playground); 0 picks a free one. */
@@ -47,6 +47,7 @@ export type WorldOptions = {
   keepAwsEnv?: boolean
   /** Also echo proxy logs to stdout. */
   echoLogs?: boolean
+  version?: string
 }
 
 /** Serves an app with WebSocket support on loopback; closes sockets on close(). */
@@ -77,6 +78,7 @@ export async function serveApp(
 
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const restoreEnv = opts.keepAwsEnv ? () => {} : isolateAwsEnv()
+  // Prompt caching, proposals and the style guide make requests larger; keep the per-test defaults realistic.
   if (!opts.keepAwsEnv) {
     process.env['AWS_ACCESS_KEY_ID'] = TEST_AWS.accessKeyId
     process.env['AWS_SECRET_ACCESS_KEY'] = TEST_AWS.secretAccessKey
@@ -88,8 +90,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     startTranscribeSimulator({ secrets }),
     startStoryblokSimulator({ ...opts.storyblok }),
   ])
-  const config = loadConfig(
-    {
+  const env: Record<string, string | undefined> = {
       PROXY_API_KEYS: TEST_PROXY_KEY,
       STORYBLOK_TOKEN: DEMO_PAT,
       STORYBLOK_API_URL: storyblok.url,
@@ -100,13 +101,14 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       PLAYGROUND_SIMULATED: 'true',
       HOST: '127.0.0.1',
       ...opts.env,
-    },
-    { version: '1.0.0-test' },
-  )
+  }
+  const config = loadConfig(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')), {
+    version: opts.version ?? '1.0.0-test',
+  })
   const logs: string[] = []
   const log = createLog({
     level: config.logLevel,
-    secrets: [DEMO_PAT, TEST_PROXY_KEY, TEST_AWS.secretAccessKey],
+    secrets: [DEMO_PAT, TEST_AWS.secretAccessKey, config.storyblok.token?.value ?? '', ...config.access.apiKeys.map((k) => k.key)],
     write: (line) => {
       logs.push(line)
       if (opts.echoLogs) process.stdout.write(line + '\n')
@@ -121,7 +123,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   )
   return {
     proxyUrl: served.url,
-    proxyKey: TEST_PROXY_KEY,
+    proxyKey: config.access.apiKeys[0]!.key,
     config,
     app,
     deps,
