@@ -39,7 +39,7 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     config,
     log,
     clock,
-    credentials: createCredentials({ provider }),
+    credentials: createCredentials({ provider, ...(config.aws.profile ? { profile: config.aws.profile } : {}) }),
     bedrock: createBedrock({
       client: bedrockClient,
       modelId: config.bedrock.modelId,

@@ -17,7 +17,7 @@ export type Config = {
   /** Set by the playground when the upstreams are the local simulators; answers are labelled simulated. */
   simulated: boolean
   logLevel: 'debug' | 'info' | 'warn' | 'error'
-  aws: { region: string; bedrockEndpoint?: string; transcribeEndpoint?: string; bearerTokenIgnored: boolean }
+  aws: { region: string; profile?: string; bedrockEndpoint?: string; transcribeEndpoint?: string; bearerTokenIgnored: boolean }
   bedrock: { modelId: string; maxTokens: number; firstTokenTimeoutMs: number; maxRetries: number }
   storyblok: {
     token?: { kind: 'personal' | 'oauth'; value: string }
@@ -40,6 +40,8 @@ export type Config = {
     rateLimitPerMinute: number
     dailyTokenBudget: number
     bodyLimitBytes: number
+    /** Take the client address from the last X-Forwarded-For entry (one trusted load balancer in front). */
+    trustProxy: boolean
   }
   shutdownGraceMs: number
 }
@@ -111,6 +113,7 @@ const EnvSchema = v.object({
   RATE_LIMIT_PER_MINUTE: v.optional(intIn('RATE_LIMIT_PER_MINUTE', 1, 1_000_000), '120'),
   DAILY_TOKEN_BUDGET: v.optional(intIn('DAILY_TOKEN_BUDGET', 0, 1_000_000_000), '2000000'),
   BODY_LIMIT_BYTES: v.optional(intIn('BODY_LIMIT_BYTES', 1024, 20_000_000), '1048576'),
+  TRUST_PROXY: v.optional(bool('TRUST_PROXY'), 'false'),
   SHUTDOWN_GRACE_SECONDS: v.optional(intIn('SHUTDOWN_GRACE_SECONDS', 0, 600), '20'),
   DEBUG: v.optional(bool('DEBUG'), 'false'),
   PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
@@ -186,6 +189,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
     logLevel: e.LOG_LEVEL,
     aws: {
       region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
+      ...(env['AWS_PROFILE'] ? { profile: env['AWS_PROFILE'] } : {}),
       ...(env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] ? { bedrockEndpoint: env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] } : {}),
       ...(env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING'] ? { transcribeEndpoint: env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING'] } : {}),
       bearerTokenIgnored: Boolean(env['AWS_BEARER_TOKEN_BEDROCK']),
@@ -218,6 +222,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       dailyTokenBudget: e.DAILY_TOKEN_BUDGET,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      trustProxy: e.TRUST_PROXY,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
   }
