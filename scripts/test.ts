@@ -26,11 +26,12 @@ if (existsSync(report)) {
     numFailedTests: number
     numPendingTests: number
     numTodoTests: number
-    numFailedTestSuites: number
+    testResults: Array<{ status: string; assertionResults: Array<{ status: string }> }>
   }
   passed = r.numPassedTests
-  // A file that fails to load has no failed tests but a failed suite: count it, without double counting.
-  failed = Math.max(r.numFailedTests, r.numFailedTestSuites)
+  // A file that fails to load (or fails in a hook) has no failed test of its own: count it once.
+  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length
+  failed = r.numFailedTests + brokenFiles
   skipped = r.numPendingTests + r.numTodoTests
 } else {
   failed = 1
