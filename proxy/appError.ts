@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'transcribe_access_denied'
   | 'transcribe_unavailable'
   | 'transcribe_session_limit'
+  | 'transcribe_too_long'
+  | 'transcribe_idle_timeout'
   | 'storyblok_unauthorized'
   | 'storyblok_forbidden'
   | 'storyblok_not_found'
@@ -72,6 +74,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   transcribe_access_denied: 503,
   transcribe_unavailable: 503,
   transcribe_session_limit: 429,
+  transcribe_too_long: 413,
+  transcribe_idle_timeout: 408,
   storyblok_unauthorized: 502,
   storyblok_forbidden: 502,
   storyblok_not_found: 404,
@@ -91,6 +95,9 @@ export const DEFAULT_HINT: Partial<Record<ErrorCode, string>> = {
   payload_too_large: 'Send a smaller request.',
   internal: 'Something went wrong in the proxy. Try again; if it persists, give the operator the request id.',
   shutting_down: 'The proxy is restarting. Try again in a few seconds.',
+  transcribe_too_long: 'Keep recordings shorter, or split your prompt into several recordings.',
+  transcribe_idle_timeout: 'No audio arrived. Check that the microphone is working and try again, or type your prompt.',
+  transcribe_session_limit: 'Finish or close your other recordings first, then try again.',
 }
 
 export type AppErrorInit = {

@@ -33,6 +33,8 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     ...common,
     ...(config.aws.transcribeEndpoint ? { endpoint: config.aws.transcribeEndpoint } : {}),
     maxAttempts: 1,
+    // The adapter maps and reports failures; the SDK's own console warnings would duplicate them unredacted.
+    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   })
   const token = config.storyblok.token
   return {
@@ -48,7 +50,7 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
       firstTokenTimeoutMs: config.bedrock.firstTokenTimeoutMs,
       retry: { retries: config.bedrock.maxRetries },
     }),
-    transcribe: createTranscribe({ client: transcribeClient }),
+    transcribe: createTranscribe({ client: transcribeClient, region: config.aws.region }),
     storyblok: createStoryblok({
       ...(token?.kind === 'personal' ? { personalAccessToken: token.value } : {}),
       ...(token?.kind === 'oauth' ? { oauthToken: token.value } : {}),

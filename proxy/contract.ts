@@ -135,6 +135,39 @@ export type ChangesResult = {
   version: string
   applied: ChangeInput[]
   undo: ChangeInput[]
+  /** Undo only: fields a human changed since the apply, left alone. */
+  conflicts?: Conflict[]
 }
 
-export type Conflict = { blockUid: string; field: string; expected: unknown; actual: unknown }
+export type Conflict = { blockUid: string; field: string; language?: string; expected: unknown; actual: unknown }
+
+// ---------- WebSocket: /api/transcribe (owned by the voice work; see proxy/routes/transcribe.ts) ----------
+
+/** 200 reply of POST /api/transcribe/ticket. `url` is the ws(s) URL to open; the ticket works once, briefly. */
+export type TranscribeTicket = { ticket: string; expiresInSeconds: number; url: string }
+
+/** Client → server, first text frame. Binary frames of 16-bit LE mono PCM follow, then `{type:'stop'}`. */
+export const WsStartSchema = v.strictObject({
+  type: v.literal('start'),
+  /** Editor UI/story language (`de`, `en-US`, `default`) or a Transcribe code; `auto` asks for identification. */
+  language: v.optional(v.pipe(v.string(), v.maxLength(20))),
+  /** Identify the language among TRANSCRIBE_LANGUAGE_OPTIONS (needs at least two configured). */
+  identifyLanguage: v.optional(v.boolean()),
+  sampleRate: v.literal(16_000),
+  encoding: v.literal('pcm'),
+})
+export const WsStopSchema = v.strictObject({ type: v.literal('stop') })
+export const WsClientMessageSchema = v.variant('type', [WsStartSchema, WsStopSchema])
+export type WsClientMessage = v.InferOutput<typeof WsClientMessageSchema>
+
+/** Server → client. After `error` or `end` the server closes the socket. */
+export type WsServerMessage =
+  | { type: 'ready'; languageCode?: string; identifyLanguage?: boolean; maxSeconds: number; maxFrameBytes: number }
+  | { type: 'partial'; text: string }
+  | { type: 'final'; text: string }
+  | { type: 'language'; languageCode: string }
+  | { type: 'error'; code: ErrorCode; message: string; hint?: string }
+  | { type: 'end' }
+
+/** Close codes the server uses: 1000 after `end`, 4000 + HTTP-like status after `error` (e.g. 4413, 4429, 4503). */
+export const WS_CLOSE_NORMAL = 1000

@@ -8,10 +8,15 @@ import type { AppEnv } from './appEnv.ts'
 import type { Deps } from './deps.ts'
 import { createLifecycle, type Lifecycle } from './lifecycle.ts'
 import { requireApiKey } from './middleware/auth.ts'
+import { clientAddress } from './middleware/clientAddress.ts'
+import { createRateLimiter, rateLimit, type RateLimiter } from './middleware/rateLimit.ts'
+import { createTokenBudget, enforceTokenBudget, type TokenBudget } from './middleware/tokenBudget.ts'
 import { requestId } from './middleware/requestId.ts'
 import { onError } from './onError.ts'
+import { registerChangesRoutes } from './routes/changes.ts'
 import { registerConversationRoutes } from './routes/conversation.ts'
 import { registerHealthRoutes } from './routes/health.ts'
+import { registerTranscribeRoutes } from './routes/transcribe.ts'
 
 export type App = Hono<AppEnv>
 
@@ -19,15 +24,35 @@ export type CreateAppOptions = {
   lifecycle?: Lifecycle
   /** From @hono/node-ws; without it the WebSocket route is not mounted (e.g. in app.request() tests). */
   upgradeWebSocket?: UpgradeWebSocket
+  /** Per-key and per-address buckets; default RATE_LIMIT_PER_MINUTE each, on deps.clock. */
+  rateLimits?: { byKey: RateLimiter; byAddress: RateLimiter }
+  /** Daily token budget per key; default DAILY_TOKEN_BUDGET on deps.clock. */
+  tokenBudget?: TokenBudget
 }
 
 /** Builds the proxy from its dependencies; no I/O happens here. */
-export function createApp(deps: Deps, { lifecycle = createLifecycle() }: CreateAppOptions = {}): App {
-  const { config, log } = deps
+export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
+  const { config, log, clock } = deps
+  const { lifecycle = createLifecycle() } = options
+  const perMinute = config.access.rateLimitPerMinute
+  const {
+    rateLimits = { byKey: createRateLimiter({ clock, perMinute }), byAddress: createRateLimiter({ clock, perMinute }) },
+    tokenBudget = createTokenBudget({ clock, limit: config.access.dailyTokenBudget }),
+  } = options
   const app = new Hono<AppEnv>()
 
   app.use('*', requestId())
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin', crossOriginEmbedderPolicy: false }))
+  app.use(
+    '*',
+    secureHeaders({
+      crossOriginResourcePolicy: 'cross-origin',
+      crossOriginEmbedderPolicy: false,
+      // JSON and SSE: nothing may load or frame these replies. A page route (the recorder) sets its own nonce CSP,
+      // which is kept (overwrite: false); every other header is still added where a route did not set it.
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      overwrite: false,
+    }),
+  )
   app.use(
     '*',
     cors({
@@ -44,13 +69,18 @@ export function createApp(deps: Deps, { lifecycle = createLifecycle() }: CreateA
       c.header('Connection', 'close')
       throw new AppError({ code: 'shutting_down', message: 'The proxy is shutting down.', retryAfterSeconds: 5 })
     }
-    await next()
+    // Every request counts as in-flight work, so SIGTERM waits for a running apply (not only for streams).
+    await lifecycle.track(next())
   })
+  // Before the body limit and auth, so floods and key guessing from one address are cut early.
+  app.use('/api/*', rateLimit(rateLimits.byAddress, (c) => `addr:${clientAddress(c, config.access)}`, 'address'))
   app.use(
     '/api/*',
     bodyLimit({
       maxSize: config.access.bodyLimitBytes,
-      onError: () => {
+      onError: (c) => {
+        // The unread rest of the body stays on the socket: tell the client not to reuse the connection.
+        c.header('Connection', 'close')
         throw new AppError({ code: 'payload_too_large', message: `The request body is larger than ${config.access.bodyLimitBytes} bytes.` })
       },
     }),
@@ -60,9 +90,14 @@ export function createApp(deps: Deps, { lifecycle = createLifecycle() }: CreateA
     if (c.req.path === '/api/transcribe' && c.req.method === 'GET') return next()
     return requireApiKey(config)(c, next)
   })
+  app.use('/api/*', rateLimit(rateLimits.byKey, (c) => c.get('apiKey')?.id, 'proxy key'))
+  app.use('/api/conversation', enforceTokenBudget(tokenBudget))
+  app.use('/api/test-bedrock', enforceTokenBudget(tokenBudget))
 
   registerHealthRoutes(app, deps)
-  registerConversationRoutes(app, deps, lifecycle)
+  registerConversationRoutes(app, deps, lifecycle, tokenBudget)
+  registerChangesRoutes(app, deps)
+  if (options.upgradeWebSocket) registerTranscribeRoutes(app, deps, { upgradeWebSocket: options.upgradeWebSocket })
 
   const handleError = onError(log)
   app.notFound((c) =>
