@@ -1,6 +1,8 @@
 import type { ConversationBody, SseEvent } from '../contract.ts'
 import type { Deps, ModelRequest } from '../deps.ts'
 import { AppError } from '../appError.ts'
+import { loadStory } from './loadStory.ts'
+import { runProposalTurn } from './runProposalTurn.ts'
 
 export type Emit = (event: SseEvent) => void | Promise<void>
 
@@ -16,8 +18,12 @@ const BASE_INSTRUCTIONS = [
   'An editor speaks or types what they want; answer briefly in their language and tone.',
 ].join(' ')
 
-/** Text-only turn: the prompt goes to Claude and tokens are emitted as they arrive. */
-export async function runConversation(deps: Pick<Deps, 'bedrock' | 'clock'>, { body, signal, emit }: ConversationContext) {
+/** One turn: story-aware (outline, propose_changes) when the story loads, else a text answer streamed as it arrives. */
+export async function runConversation(deps: Pick<Deps, 'bedrock' | 'clock' | 'config' | 'storyblok' | 'log'>, ctx: ConversationContext) {
+  const { body, signal, emit } = ctx
+  // With a readable story the turn proposes changes (issue 4); otherwise it stays a text answer.
+  const loaded = await loadStory(deps, ctx)
+  if (loaded) return runProposalTurn(deps, { ...ctx, ...loaded })
   const request: ModelRequest = {
     system: [{ text: BASE_INSTRUCTIONS }],
     messages: body.messages.map((m) => ({ role: m.role, content: [{ text: m.content }] })),

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto'
+import type { Change, ConversationBody } from '../contract.ts'
+import { invalidChange, type Problem } from '../core/buildProposal.ts'
+import { PROPOSAL_TOOL, proposalTool } from '../core/proposalTool.ts'
+import { repairMessages } from '../core/repairPrompt.ts'
+import { storyOutline } from '../core/storyOutline.ts'
+import { systemPrompt } from '../core/systemPrompt.ts'
+import type { Blok, Component, Deps, ModelRequest, Story } from '../deps.ts'
+import type { Emit } from './runConversation.ts'
+import { streamProposalCall } from './streamProposalCall.ts'
+
+export type ProposalTurnInput = {
+  body: ConversationBody
+  story: Story
+  components: Component[]
+  signal: AbortSignal
+  emit: Emit
+  requestId: string
+  styleGuide?: string
+}
+
+const isBlok = (v: unknown): v is Blok =>
+  typeof v === 'object' && v !== null && typeof (v as Blok)._uid === 'string' && typeof (v as Blok).component === 'string'
+
+const MAX_OUTLINE_CHARS = 60_000
+
+const sameTarget = (a: { blockUid?: string; field?: string }, b: { blockUid?: string; field?: string }) => a.blockUid === b.blockUid && a.field === b.field
+
+/**
+ * A story-aware turn: Claude sees the outline and the `propose_changes` tool; `change` events stream as each
+ * change completes, invalid ones get one repair round, and a `proposal` event closes the set.
+ */
+export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input: ProposalTurnInput): Promise<void> {
+  const { body, story, components, signal, emit, requestId, styleGuide } = input
+  const outlineInput = {
+    story, components,
+    ...(body.language ? { language: body.language } : {}),
+    ...(body.focus ? { focus: body.focus } : {}),
+    ...(isBlok(body.draft) ? { draft: body.draft } : {}),
+  }
+  let outline = storyOutline(outlineInput)
+  // Long stories: shorter value previews keep the prompt (and its cost) bounded; uids and fields stay complete.
+  if (outline.text.length > MAX_OUTLINE_CHARS) outline = storyOutline({ ...outlineInput, maxValueChars: 80 })
+  const tool = proposalTool(outline)
+  const request: ModelRequest = {
+    system: systemPrompt({ outline, ...(styleGuide ? { styleGuide } : {}) }),
+    messages: body.messages.map((m) => ({ role: m.role, content: [{ text: m.content }] })),
+    tools: [tool],
+    toolChoice: 'auto',
+  }
+  const changes = new Map<string, Change>()
+  const onChange = async (change: Change) => {
+    changes.set(change.id, change)
+    await emit({ event: 'change', data: change })
+  }
+  const first = await streamProposalCall(deps, request, { outline, signal, emit, onChange })
+  if (!first.tool) return
+  let question = first.tool.built.question
+  let unresolved: Problem[] = first.tool.built.problems
+
+  if (unresolved.length) {
+    try {
+      const repair = await streamProposalCall(deps, {
+        ...request,
+        messages: [...request.messages, ...repairMessages({ toolUseId: first.tool.toolUseId, input: first.tool.input, text: first.text, problems: unresolved })],
+        toolChoice: { tool: PROPOSAL_TOOL },
+      }, { outline, signal, emit, onChange, emitText: false })
+      const fixed = repair.tool?.built
+      if (fixed) {
+        // Original problems Claude did not fix keep their reason; new problems replace the old ones for that field.
+        unresolved = [...unresolved.filter((p) => !fixed.changes.some((c) => sameTarget(c, p)) && !fixed.problems.some((q) => sameTarget(q, p))), ...fixed.problems]
+        question ??= fixed.question
+      }
+    } catch (err) {
+      if (signal.aborted) throw err
+      deps.log.warn('proposal repair failed', { requestId, cause: err instanceof Error ? err.message : String(err) })
+    }
+    for (const problem of unresolved) {
+      const shown = invalidChange(problem, outline)
+      if (shown && !changes.has(shown.id)) await onChange(shown)
+    }
+    if (unresolved.some((p) => !invalidChange(p, outline))) {
+      await emit({ event: 'notice', data: { code: 'changes_dropped', message: unresolved.filter((p) => !invalidChange(p, outline)).map((p) => p.reason).join('; ').slice(0, 500) } })
+    }
+  }
+  await emit({
+    event: 'proposal',
+    data: { changeSetId: randomUUID(), storyId: story.id, baseVersion: story.updated_at, changes: [...changes.values()], ...(question ? { question } : {}) },
+  })
+}

@@ -1,0 +1,63 @@
+import { AppError } from '../appError.ts'
+import type { Change } from '../contract.ts'
+import { buildProposal, changeFromToolItem, type BuiltProposal } from '../core/buildProposal.ts'
+import { PROPOSAL_TOOL } from '../core/proposalTool.ts'
+import type { StoryOutline } from '../core/storyOutline.ts'
+import { toolInputStream, type ToolInputStream } from '../core/toolInputStream.ts'
+import type { Deps, ModelRequest } from '../deps.ts'
+import type { Emit } from './runConversation.ts'
+
+export type ProposalCall = {
+  text: string
+  /** Present when Claude called propose_changes. */
+  tool?: { toolUseId: string; input: unknown; built: BuiltProposal }
+}
+
+export type StreamProposalOptions = {
+  outline: StoryOutline
+  signal: AbortSignal
+  emit: Emit
+  /** Called for each valid change the moment its JSON object is complete in the tool-input stream. */
+  onChange: (change: Change) => Promise<void> | void
+  /** The repair round's text is not shown: it only resends corrected changes. */
+  emitText?: boolean
+}
+
+/** One ConverseStream call: text deltas go out as they arrive, changes as soon as each one's JSON is complete. */
+export async function streamProposalCall(deps: Pick<Deps, 'bedrock'>, request: ModelRequest, opts: StreamProposalOptions): Promise<ProposalCall> {
+  const { outline, signal, emit, onChange, emitText = true } = opts
+  let text = ''
+  let stopped = false
+  let tool: { index: number; toolUseId: string; stream: ToolInputStream; count: number } | undefined
+  let result: ProposalCall['tool']
+  for await (const event of deps.bedrock.stream(request, signal)) {
+    if (event.type === 'text') {
+      text += event.delta
+      if (emitText) await emit({ event: 'text', data: { delta: event.delta } })
+    } else if (event.type === 'toolUseStart') {
+      if (event.name === PROPOSAL_TOOL && !tool && !result) tool = { index: event.index, toolUseId: event.toolUseId, stream: toolInputStream(), count: 0 }
+    } else if (event.type === 'toolUseDelta') {
+      if (!tool || event.index !== tool.index) continue
+      for (const item of tool.stream.push(event.input)) {
+        const one = changeFromToolItem(item, tool.count++, outline)
+        if (one.change) await onChange(one.change)
+      }
+    } else if (event.type === 'blockStop') {
+      if (!tool || event.index !== tool.index) continue
+      let input: unknown
+      try {
+        input = tool.stream.input.trim() ? JSON.parse(tool.stream.input) : {}
+      } catch {
+        input = tool.stream.input
+      }
+      result = { toolUseId: tool.toolUseId, input, built: buildProposal(input, outline) }
+      tool = undefined
+    } else if (event.type === 'messageStop') {
+      stopped = true
+    } else if (event.type === 'usage') {
+      await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
+    }
+  }
+  if (!stopped) throw new AppError({ code: 'bedrock_stream_truncated', message: 'The reply was cut off.', hint: 'Please retry.' })
+  return { text, ...(result ? { tool: result } : {}) }
+}

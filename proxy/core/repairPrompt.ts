@@ -1,0 +1,49 @@
+import type { ChatMessage } from '../deps.ts'
+import type { Problem } from './buildProposal.ts'
+import { PROPOSAL_TOOL } from './proposalTool.ts'
+
+export type RepairInput = {
+  toolUseId: string
+  /** The tool input Claude sent (parsed, or the raw text when it was not valid JSON). */
+  input: unknown
+  /** Claude's text before the tool call, kept so the conversation stays coherent. */
+  text?: string
+  problems: Problem[]
+}
+
+function describe(p: Problem): string {
+  const where = p.blockUid ? `change ${p.index + 1} (block ${p.blockUid}, field ${p.field ?? '?'}${p.language ? `, language ${p.language}` : ''})` : `change ${p.index + 1}`
+  return `- ${p.index < 0 ? 'the tool input' : where}: ${p.reason}`
+}
+
+/**
+ * The one repair round: Claude's tool call and an error toolResult listing every problem, so Claude resends
+ * corrected versions of just those changes.
+ */
+export function repairMessages({ toolUseId, input, text, problems }: RepairInput): ChatMessage[] {
+  return [
+    {
+      role: 'assistant',
+      content: [
+        ...(text?.trim() ? [{ text: text.trim() }] : []),
+        { toolUse: { toolUseId, name: PROPOSAL_TOOL, input: typeof input === 'object' && input !== null ? input : {} } },
+      ],
+    },
+    {
+      role: 'user',
+      content: [{
+        toolResult: {
+          toolUseId,
+          status: 'error',
+          content: [{
+            text: [
+              'Some proposed changes break the field rules and were not shown to the editor:',
+              ...problems.map(describe),
+              `Call ${PROPOSAL_TOOL} again with corrected versions of ONLY these changes (the valid ones are kept). No other text.`,
+            ].join('\n'),
+          }],
+        },
+      }],
+    },
+  ]
+}
