@@ -107,11 +107,23 @@ export type UsageInfo = {
   modelId: string
 }
 
+/**
+ * Something the editor should know that does not stop the answer: a style guide in use, missing or truncated, a
+ * story that could not be read, changes dropped after the repair round.
+ */
+export type Notice = {
+  code: 'style_guide_active' | 'style_guide_truncated' | 'style_guide_missing' | 'style_guide_unavailable' | 'story_unavailable' | 'changes_dropped' | (string & {})
+  message: string
+  /** For style-guide notices: the guide story, so the plugin can link to it. */
+  slug?: string
+  storyId?: number
+}
+
 // ---------- SSE events of POST /api/conversation ----------
 
 export type SseEvent =
   | { event: 'meta'; data: { requestId: string; modelId: string; simulated?: boolean } }
-  | { event: 'notice'; data: { code: string; message: string } }
+  | { event: 'notice'; data: Notice }
   | { event: 'text'; data: { delta: string } }
   | { event: 'change'; data: Change }
   | { event: 'proposal'; data: Proposal }
@@ -124,7 +136,7 @@ export type ConversationResult = {
   requestId: string
   modelId: string
   text: string
-  notices: Array<{ code: string; message: string }>
+  notices: Notice[]
   proposal?: Proposal
   usage?: UsageInfo
 }

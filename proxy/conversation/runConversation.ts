@@ -3,6 +3,8 @@ import type { Deps, ModelRequest } from '../deps.ts'
 import { AppError } from '../appError.ts'
 import { loadStory } from './loadStory.ts'
 import { runProposalTurn } from './runProposalTurn.ts'
+import { styleGuideFor } from './styleGuideFor.ts'
+import type { StyleGuides } from '../styleGuide.ts'
 
 export type Emit = (event: SseEvent) => void | Promise<void>
 
@@ -11,6 +13,8 @@ export type ConversationContext = {
   requestId: string
   signal: AbortSignal
   emit: Emit
+  /** Brand style guides (issue 9); without it no guide is used. */
+  styleGuides?: StyleGuides
 }
 
 const BASE_INSTRUCTIONS = [
@@ -22,10 +26,10 @@ const BASE_INSTRUCTIONS = [
 export async function runConversation(deps: Pick<Deps, 'bedrock' | 'clock' | 'config' | 'storyblok' | 'log'>, ctx: ConversationContext) {
   const { body, signal, emit } = ctx
   // With a readable story the turn proposes changes (issue 4); otherwise it stays a text answer.
-  const loaded = await loadStory(deps, ctx)
-  if (loaded) return runProposalTurn(deps, { ...ctx, ...loaded })
+  const [loaded, styleGuide] = await Promise.all([loadStory(deps, ctx), styleGuideFor(deps, ctx)])
+  if (loaded) return runProposalTurn(deps, { ...ctx, ...loaded, ...(styleGuide ? { styleGuide } : {}) })
   const request: ModelRequest = {
-    system: [{ text: BASE_INSTRUCTIONS }],
+    system: [{ text: BASE_INSTRUCTIONS }, ...(styleGuide ? [{ text: `Brand style guide (follow it for tone and wording):\n${styleGuide}` }] : [])],
     messages: body.messages.map((m) => ({ role: m.role, content: [{ text: m.content }] })),
   }
   let stopped = false

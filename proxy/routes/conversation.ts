@@ -1,14 +1,16 @@
 import type { Context, Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import { toErrorBody } from '../appError.ts'
+import { AppError, toErrorBody } from '../appError.ts'
 import type { AppEnv } from '../appEnv.ts'
 import { ConversationBodySchema, type ConversationResult, type SseEvent } from '../contract.ts'
 import type { Deps } from '../deps.ts'
 import type { Lifecycle } from '../lifecycle.ts'
+import type { TokenBudget } from '../middleware/tokenBudget.ts'
 import { assertSpaceAllowed } from '../middleware/auth.ts'
 import { toAppError } from '../onError.ts'
 import { parseBody } from '../parseBody.ts'
 import { runConversation } from '../conversation/runConversation.ts'
+import { createStyleGuides } from '../styleGuide.ts'
 
 /** Aborts when the client goes away or the shutdown grace period ends. */
 function requestSignal(c: Context, lifecycle: Lifecycle): AbortController {
@@ -19,25 +21,39 @@ function requestSignal(c: Context, lifecycle: Lifecycle): AbortController {
   return ac
 }
 
-export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle) {
-  const { config, log, bedrock } = deps
+/** A turn cut by the end of the shutdown grace period is reported as such, not as an internal error (issue 7). */
+const afterShutdown = (err: unknown, lifecycle: Lifecycle): unknown =>
+  lifecycle.deadline.aborted
+    ? new AppError({ code: 'shutting_down', message: 'The proxy restarted before the answer was complete.', hint: 'Ask again; another instance will answer.', retryAfterSeconds: 1, cause: err })
+    : err
+
+export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle, budget?: TokenBudget) {
+  const { config, log, bedrock, storyblok, clock } = deps
+  // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
+  const styleGuides = createStyleGuides({ storyblok, clock, log, ttlMs: config.storyblok.schemaTtlMs })
 
   app.post('/api/conversation', async (c) => {
     const body = await parseBody(c, ConversationBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
     const requestId = c.get('requestId')
     const ac = requestSignal(c, lifecycle)
+    // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
+    const keyId = c.get('apiKey').id
+    const spend = (e: SseEvent) => e.event === 'usage' && budget?.record(keyId, e.data)
     const meta: SseEvent = { event: 'meta', data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) } }
 
     if ((c.req.header('accept') ?? '').includes('application/json')) {
       const result: ConversationResult = { requestId, modelId: bedrock.modelId, text: '', notices: [] }
       const emit = (e: SseEvent) => {
+        spend(e)
         if (e.event === 'text') result.text += e.data.delta
         else if (e.event === 'proposal') result.proposal = e.data
         else if (e.event === 'usage') result.usage = e.data
         else if (e.event === 'notice') result.notices.push(e.data)
       }
-      await lifecycle.track(runConversation(deps, { body, requestId, signal: ac.signal, emit }))
+      await lifecycle.track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides })).catch((err: unknown) => {
+        throw afterShutdown(err, lifecycle)
+      })
       return c.json(result)
     }
 
@@ -45,14 +61,14 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
     c.header('X-Accel-Buffering', 'no')
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => ac.abort())
-      const emit = (e: SseEvent) => stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) })
+      const emit = (e: SseEvent) => (spend(e), stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) }))
       const work = (async () => {
         await emit(meta)
         try {
-          await runConversation(deps, { body, requestId, signal: ac.signal, emit })
+          await runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides })
         } catch (err) {
           if (ac.signal.aborted && c.req.raw.signal.aborted) return
-          const appError = toAppError(err)
+          const appError = toAppError(afterShutdown(err, lifecycle))
           if (appError.status >= 500 && appError.code === 'internal') log.error('conversation failed', { requestId, cause: err })
           else log.warn('conversation error', { requestId, code: appError.code })
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
