@@ -235,7 +235,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     version: config.service.version,
     region: config.aws.region,
     modelId: config.bedrock.modelId,
-    storyblokToken: config.storyblok.token ? `set (${config.storyblok.token.kind})` : 'not set',
+    storyblokAuth: config.storyblok.token ? `set (${config.storyblok.token.kind})` : 'not set',
     storyblokApi: config.storyblok.apiUrl ?? 'by space region',
     proxyKeys: config.access.apiKeys.length,
     allowedOrigins: config.access.allowedOrigins,

@@ -62,8 +62,10 @@ async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   log.info('shutting down', { signal, inFlight: lifecycle.inFlight() })
-  server.close()
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   const result = await lifecycle.shutdown(config.shutdownGraceMs)
+  // Let the last bytes (a stream's final error/done events) reach the clients before exiting (issue 7).
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
   log.info('stopped', result)
   deps.destroy()
   process.exit(0)

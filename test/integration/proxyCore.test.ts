@@ -164,7 +164,8 @@ describe('input validation', () => {
 
 describe('auth and CORS', () => {
   it('refuses /api/* without a key or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-key-wrong-key-wrong' }, { authorization: world.proxyKey }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-key-wrong-key-wrong' }, { authorization: world.proxyKey }]
+    for (const headers of attempts) {
       const res = await fetch(`${world.proxyUrl}/api/conversation`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' })
       expect(res.status).toBe(401)
       expect((await res.json()).error.code).toBe('unauthorized')
