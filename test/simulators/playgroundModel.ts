@@ -63,7 +63,8 @@ function score(f: OutlineField, prompt: string[]): number {
 }
 
 function valueFor(f: OutlineField, prompt: string[], original: string): string {
-  const topic = prompt.filter((w) => !STOP.has(w) && !Object.values(SYNONYMS).flat().includes(w)).slice(0, 5)
+  const blockWords = new Set(words(f.block))
+  const topic = prompt.filter((w) => !STOP.has(w) && !blockWords.has(w) && !Object.values(SYNONYMS).flat().includes(w)).slice(0, 5)
   const phrase = topic.length ? titleCase(topic) : 'Something New'
   const long = f.type !== 'text'
   let value = long
@@ -86,7 +87,8 @@ export function simulatedModel(body: any): SimReply | undefined {
   const fields = parseOutline(outline)
   const p = words(prompt)
   const ranked = fields.map((f) => ({ f, s: score(f, p) })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s)
-  const best = ranked.length ? ranked.filter((x) => x.s === ranked[0]!.s || x.s >= 3).slice(0, 3).map((x) => x.f) : fields.filter((f) => TEXT_TYPES.has(f.type)).slice(0, 1)
+  // The best-matching fields only: "the hero headline" is one field, not every headline on the page.
+  const best = ranked.length ? ranked.filter((x) => x.s === ranked[0]!.s).slice(0, 3).map((x) => x.f) : fields.filter((f) => TEXT_TYPES.has(f.type)).slice(0, 1)
   const changes = best.map((f) => ({ blockUid: f.uid, field: f.field, value: valueFor(f, p, prompt) }))
   return reply.toolUse('propose_changes', { changes }, { preface, chunkSize: 24, usage: { inputTokens: Math.ceil(outline.length / 4), outputTokens: 40 + changes.length * 30 } })
 }
