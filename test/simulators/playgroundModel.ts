@@ -56,7 +56,7 @@ function score(f: OutlineField, prompt: string[]): number {
   if (!TEXT_TYPES.has(f.type)) return 0
   const synonyms = SYNONYMS[f.field] ?? [f.field]
   let s = synonyms.some((w) => prompt.includes(w)) ? 3 : 0
-  if (s && words(f.block).some((w) => w.length > 2 && prompt.includes(w))) s += 2
+  if (s && words(f.block).some((w) => w.length > 2 && !STOP.has(w) && prompt.includes(w))) s += 2
   if (s && f.focus) s += 1
   if (!s && f.focus && prompt.some((w) => ['this', 'here', 'dies', 'hier'].includes(w))) s = 4
   return s
