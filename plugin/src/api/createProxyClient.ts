@@ -1,0 +1,98 @@
+import type { ChangesBody, ChangesResult, ConversationBody, SseEvent } from '../../../proxy/contract.ts'
+import { badResponse, networkError, proxyErrorFromEnvelope, type ProxyError } from './proxyError.ts'
+import { readSse } from './readSse.ts'
+import { sseEventFromMessage } from './sseEventFromMessage.ts'
+
+/** Thrown by the client; carries the ProxyError the UI shows. */
+export class ProxyFailure extends Error {
+  readonly error: ProxyError
+  constructor(error: ProxyError) {
+    super(error.message)
+    this.name = 'ProxyFailure'
+    this.error = error
+  }
+}
+
+export type ProxyClientOptions = {
+  baseUrl: string
+  key: string
+  /** @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch
+}
+
+export type ProxyClient = ReturnType<typeof createProxyClient>
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function isChangesResult(v: unknown): v is ChangesResult {
+  return isRecord(v) && typeof v['storyId'] === 'number' && Array.isArray(v['applied']) && Array.isArray(v['undo'])
+}
+
+/** HTTP client for the proxy: the conversation as an SSE stream, and apply/undo of change sets. */
+export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(globalThis) }: ProxyClientOptions) {
+  const url = (path: string) => new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString()
+  const headers = (accept: string) => ({ 'content-type': 'application/json', accept, authorization: `Bearer ${key}` })
+
+  async function post(path: string, body: unknown, accept: string, signal?: AbortSignal): Promise<Response> {
+    let res: Response
+    try {
+      res = await fetch(url(path), { method: 'POST', headers: headers(accept), body: JSON.stringify(body), ...(signal ? { signal } : {}) })
+    } catch (err) {
+      if (signal?.aborted) throw err
+      throw new ProxyFailure(networkError(err))
+    }
+    if (!res.ok) throw new ProxyFailure(proxyErrorFromEnvelope(await res.json().catch(() => undefined), res.status))
+    return res
+  }
+
+  /**
+   * Streams the assistant's answer. An `error` event ends the stream by throwing ProxyFailure; aborting `signal`
+   * stops the request (the proxy then stops calling Bedrock) and ends the iteration quietly.
+   */
+  async function* converse(body: ConversationBody, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<SseEvent> {
+    let res: Response
+    try {
+      res = await post('api/conversation', body, 'text/event-stream', signal)
+    } catch (err) {
+      if (signal?.aborted) return
+      throw err
+    }
+    if (!res.body || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      throw new ProxyFailure(badResponse('The proxy did not answer with an event stream.', res.status))
+    }
+    let sawDone = false
+    try {
+      for await (const message of readSse(res.body, signal ? { signal } : {})) {
+        if (message.event === 'error') {
+          let data: unknown
+          try { data = JSON.parse(message.data) } catch { data = undefined }
+          throw new ProxyFailure(proxyErrorFromEnvelope(data))
+        }
+        const event = sseEventFromMessage(message)
+        if (!event) continue
+        if (event.event === 'done') sawDone = true
+        yield event
+      }
+    } catch (err) {
+      if (signal?.aborted) return
+      if (err instanceof ProxyFailure) throw err
+      throw new ProxyFailure(networkError(err))
+    }
+    if (!sawDone && !signal?.aborted) {
+      throw new ProxyFailure({ code: 'bedrock_stream_truncated', message: 'The answer stopped before it was complete.', hint: 'Try again.' })
+    }
+  }
+
+  async function changes(body: ChangesBody): Promise<ChangesResult> {
+    const res = await post('api/changes', body, 'application/json')
+    const json: unknown = await res.json().catch(() => undefined)
+    if (!isChangesResult(json)) throw new ProxyFailure(badResponse('The proxy sent an unexpected reply to the change request.', res.status))
+    return json
+  }
+
+  return {
+    converse,
+    apply: (body: Omit<ChangesBody, 'reason'>) => changes({ ...body, reason: 'apply' }),
+    undo: (body: Omit<ChangesBody, 'reason'>) => changes({ ...body, reason: 'undo' }),
+  }
+}

@@ -1,0 +1,155 @@
+import type { Change, ChangeInput, Conflict, Proposal, UsageInfo } from '../../proxy/contract.ts'
+import type { ProxyError } from './api/proxyError.ts'
+
+export type ChatMessage = { role: 'user' | 'assistant'; content: string }
+export type Notice = { code: string; message: string }
+
+/** A proposed change as the editor sees it: possibly deselected, possibly with their own `after`. */
+export type EditableChange = { change: Change; selected: boolean; after: unknown; edited: boolean; applied: boolean }
+
+export type ConflictView = { label: string; fieldType: string; expected: unknown; actual: unknown }
+
+export type RetryTarget = 'send' | 'apply' | 'undo'
+
+export type Status =
+  | { type: 'idle'; error?: never; labels?: never; conflicts?: never }
+  | { type: 'generating'; error?: never; labels?: never; conflicts?: never }
+  | { type: 'checking'; error?: never; labels?: never; conflicts?: never }
+  | { type: 'applying'; error?: never; labels?: never; conflicts?: never }
+  | { type: 'applied'; error?: never; labels?: never; conflicts?: never }
+  | { type: 'undoing'; error?: never; labels?: never; conflicts?: never }
+  | { type: 'undone'; conflicts: ConflictView[]; error?: never; labels?: never }
+  | { type: 'unsaved'; labels: string[]; error?: never; conflicts?: never }
+  | { type: 'conflict'; conflicts: ConflictView[]; error?: never; labels?: never }
+  | { type: 'error'; error: ProxyError; retry?: RetryTarget; labels?: never; conflicts?: never }
+
+export type AssistantState = {
+  status: Status
+  messages: ChatMessage[]
+  /** The assistant's text of the answer in progress. */
+  streaming: string
+  changes: EditableChange[]
+  proposal?: Proposal
+  usage?: UsageInfo
+  notices: Notice[]
+  modelId?: string
+  requestId?: string
+  /** Inverse changes of the last successful apply; present while Undo is possible. */
+  lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string }
+}
+
+export type Action =
+  | { type: 'send'; prompt: string }
+  | { type: 'retrySend' }
+  | { type: 'meta'; requestId: string; modelId: string }
+  | { type: 'notice'; notice: Notice }
+  | { type: 'text'; delta: string }
+  | { type: 'change'; change: Change }
+  | { type: 'proposal'; proposal: Proposal }
+  | { type: 'usage'; usage: UsageInfo }
+  | { type: 'finished' }
+  | { type: 'cancelled' }
+  | { type: 'failed'; error: ProxyError; retry?: RetryTarget }
+  | { type: 'toggle'; id: string; selected: boolean }
+  | { type: 'edit'; id: string; after: unknown }
+  | { type: 'checkStart' }
+  | { type: 'unsaved'; labels: string[] }
+  | { type: 'applyStart' }
+  | { type: 'applied'; undo: ChangeInput[]; changeIds: string[] }
+  | { type: 'conflict'; conflicts: Conflict[] }
+  | { type: 'undoStart' }
+  | { type: 'undone'; conflicts?: Conflict[] }
+  | { type: 'dismiss' }
+
+export const initialState: AssistantState = { status: { type: 'idle' }, messages: [], streaming: '', changes: [], notices: [] }
+
+const BUSY = new Set<Status['type']>(['generating', 'checking', 'applying', 'undoing'])
+export const isBusy = (s: AssistantState) => BUSY.has(s.status.type)
+
+function editable(change: Change, previous?: EditableChange): EditableChange {
+  if (previous && previous.edited) return { ...previous, change }
+  return { change, selected: previous ? previous.selected && !change.invalid : !change.invalid, after: change.after, edited: false, applied: false }
+}
+
+/** The changes Apply would send: selected, valid and not applied yet. */
+export function selectedChanges(s: AssistantState): EditableChange[] {
+  return s.changes.filter((c) => c.selected && !c.change.invalid && !c.applied)
+}
+
+export function toChangeInput({ change, after }: EditableChange): ChangeInput {
+  return { blockUid: change.blockUid, field: change.field, ...(change.language ? { language: change.language } : {}), before: change.before, after }
+}
+
+export function conflictViews(conflicts: Conflict[], changes: EditableChange[]): ConflictView[] {
+  return conflicts.map((c) => {
+    const match = changes.find((e) => e.change.blockUid === c.blockUid && (e.change.field === c.field || c.field.startsWith(`${e.change.field}__i18n__`)))
+    return { label: match?.change.label ?? c.field, fieldType: match?.change.fieldType ?? '', expected: c.expected, actual: c.actual }
+  })
+}
+
+/** Pure state transitions of one conversation with its proposal, apply and undo. */
+export function reduce(s: AssistantState, a: Action): AssistantState {
+  switch (a.type) {
+    case 'send': {
+      const { proposal: _p, usage: _u, ...rest } = s
+      return { ...rest, status: { type: 'generating' }, messages: [...s.messages, { role: 'user', content: a.prompt }], streaming: '', changes: [], notices: [] }
+    }
+    case 'retrySend':
+      return { ...s, status: { type: 'generating' }, streaming: '', notices: [] }
+    case 'meta':
+      return { ...s, requestId: a.requestId, modelId: a.modelId }
+    case 'notice':
+      return { ...s, notices: [...s.notices.filter((n) => n.code !== a.notice.code), a.notice] }
+    case 'text':
+      return { ...s, streaming: s.streaming + a.delta }
+    case 'change': {
+      const i = s.changes.findIndex((c) => c.change.id === a.change.id)
+      if (i === -1) return { ...s, changes: [...s.changes, editable(a.change)] }
+      return { ...s, changes: s.changes.map((c, j) => (j === i ? editable(a.change, c) : c)) }
+    }
+    case 'proposal': {
+      const kept = s.changes.filter((c) => c.applied)
+      const next = a.proposal.changes.map((change) => editable(change, s.changes.find((c) => c.change.id === change.id)))
+      return { ...s, proposal: a.proposal, changes: [...kept.filter((k) => !next.some((n) => n.change.id === k.change.id)), ...next] }
+    }
+    case 'usage':
+      return { ...s, usage: a.usage }
+    case 'finished':
+    case 'cancelled': {
+      if (s.status.type !== 'generating') return s
+      const text = s.streaming.trim()
+      const messages = text ? [...s.messages, { role: 'assistant' as const, content: text }] : s.messages
+      return { ...s, status: { type: 'idle' }, messages, streaming: '' }
+    }
+    case 'failed':
+      return { ...s, status: { type: 'error', error: a.error, ...(a.retry ? { retry: a.retry } : {}) } }
+    case 'toggle':
+      return { ...s, changes: s.changes.map((c) => (c.change.id === a.id && !c.change.invalid && !c.applied ? { ...c, selected: a.selected } : c)) }
+    case 'edit':
+      return { ...s, changes: s.changes.map((c) => (c.change.id === a.id && !c.applied ? { ...c, after: a.after, edited: true } : c)) }
+    case 'checkStart':
+      return { ...s, status: { type: 'checking' } }
+    case 'unsaved':
+      return { ...s, status: { type: 'unsaved', labels: a.labels } }
+    case 'applyStart':
+      return { ...s, status: { type: 'applying' } }
+    case 'applied':
+      return {
+        ...s,
+        status: { type: 'applied' },
+        changes: s.changes.map((c) => (a.changeIds.includes(c.change.id) ? { ...c, applied: true } : c)),
+        lastApply: { undo: a.undo, changeIds: a.changeIds, ...(s.proposal ? { changeSetId: s.proposal.changeSetId } : {}) },
+      }
+    case 'conflict':
+      return { ...s, status: { type: 'conflict', conflicts: conflictViews(a.conflicts, s.changes) } }
+    case 'undoStart':
+      return { ...s, status: { type: 'undoing' } }
+    case 'undone': {
+      const ids = s.lastApply?.changeIds ?? []
+      const { lastApply: _l, ...rest } = s
+      return { ...rest, status: { type: 'undone', conflicts: conflictViews(a.conflicts ?? [], s.changes) }, changes: s.changes.map((c) => (ids.includes(c.change.id) ? { ...c, applied: false } : c)) }
+    }
+    case 'dismiss':
+      return isBusy(s) ? s : { ...s, status: { type: 'idle' } }
+  }
+}

@@ -1,0 +1,64 @@
+import type { Browser, Frame, Page } from 'playwright-core'
+import type { ComponentField } from '../../../proxy/deps.ts'
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../../playground/startEmulator.ts'
+import { DEMO_PAT, DEMO_SPACE_ID } from '../../simulators/storyblok.ts'
+import { startWorld, type World, type WorldOptions } from '../../support/world.ts'
+import { launchBrowser, pluginFrame } from './browser.ts'
+
+export const FIELD = 'voice_assistant'
+
+export type Stack = {
+  world: World
+  emulator: Emulator
+  browser: Browser
+  /** The proxy the plugin talks to. */
+  proxyUrl: string
+  /** Opens the emulator (query: story, lang, mic, options JSON) and returns the page and the plugin frame. */
+  open(query?: Record<string, string>): Promise<{ page: Page; plugin: Frame }>
+  close(): Promise<void>
+}
+
+/**
+ * The space as an admin set it up: the root page component has the plugin's own (custom) field, which the proxy
+ * accepts as the place for the history.
+ */
+function addPluginField(world: World) {
+  const space = world.storyblok.spaces.get(DEMO_SPACE_ID)
+  if (!space) throw new Error('demo space missing')
+  for (const c of space.components) {
+    if (c.is_root) c.schema[FIELD] = { type: 'custom', field_type: 'storyblok-voice-assistant', options: [] } as unknown as ComponentField
+  }
+}
+
+/** Emulator first (its plugin origin must be an allowed origin of the proxy), then the world, then the browser. */
+export async function startStack({ world: worldOptions = {}, emulator: emulatorOptions = {} }: { world?: WorldOptions; emulator?: EmulatorOptions } = {}): Promise<Stack> {
+  const emulator = await startEmulator({ fieldName: FIELD, ...emulatorOptions, options: { historyField: FIELD, ...emulatorOptions.options } })
+  const world = await startWorld({ ...worldOptions, env: { ALLOWED_ORIGINS: emulator.pluginOrigin, ...worldOptions.env } })
+  addPluginField(world)
+  const proxyUrl = world.proxyUrl
+  emulator.configure({ proxyUrl, proxyKey: world.proxyKey, storyblok: { url: world.storyblok.url, token: DEMO_PAT, spaceId: DEMO_SPACE_ID } })
+  const browser = await launchBrowser()
+  const pages: Page[] = []
+  return {
+    world,
+    emulator,
+    browser,
+    proxyUrl,
+    async open(query = {}) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+      pages.push(page)
+      const url = new URL(emulator.editorUrl)
+      for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v)
+      await page.goto(url.toString())
+      await page.waitForSelector('body[data-ready="true"]')
+      const plugin = await pluginFrame(page, emulator.pluginOrigin)
+      return { page, plugin }
+    },
+    async close() {
+      await Promise.allSettled(pages.map((p) => p.close()))
+      await browser.close().catch(() => undefined)
+      await world.close()
+      await emulator.close()
+    },
+  }
+}

@@ -1,0 +1,67 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildPlugin } from '../../playground/buildPlugin.ts'
+
+const GZIP_BUDGET = 45 * 1024
+/** URLs that are identifiers or error-message links, not fetches: XML namespaces, docs links, Storyblok origins. */
+const ALLOWED_URL = /^https?:\/\/(www\.w3\.org\/|vuejs\.org\/error-reference|developer\.mozilla\.org\/|app\.storyblok\.com|plugin-sandbox\.storyblok\.com|plugins\.storyblok\.com)/
+
+let outDir = ''
+let files: string[] = []
+let js = ''
+
+// Built into a temporary folder so browser suites reading plugin/dist are never disturbed mid-run.
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'plugin-build-'))
+  await buildPlugin({ outDir })
+  files = await readdir(outDir)
+  js = await readFile(join(outDir, 'index.js'), 'utf8')
+}, 120_000)
+afterAll(async () => {
+  if (outDir) await rm(outDir, { recursive: true, force: true })
+})
+
+describe('plugin bundle (the single file Storyblok uploads)', () => {
+  it('emits exactly one JavaScript file, index.js, and no stylesheets or other assets', () => {
+    expect(files.filter((f) => f.endsWith('.js'))).toEqual(['index.js'])
+    expect(files.filter((f) => !['index.js', 'index.html'].includes(f))).toEqual([])
+  })
+
+  it('injects its CSS from JavaScript', () => {
+    expect(js).toMatch(/createElement\(["'`]style["'`]\)/)
+    expect(js).toContain('document.head.appendChild')
+    expect(js).toMatch(/--va-accent|#00b3b0/i)
+  })
+
+  it('is a production build (no dev-only component metadata)', () => {
+    expect(js).not.toContain('__file')
+  })
+
+  it('has no dynamic import() chunks and no module imports', () => {
+    expect(js).not.toMatch(/\bimport\s*\(/)
+    expect(js).not.toMatch(/^\s*import\s[^(]/m)
+  })
+
+  it('loads nothing from the network (no fonts, CDNs or stylesheets)', () => {
+    const urls = js.match(/https?:\/\/[^\s"'`)<>]+/g) ?? []
+    expect(urls.filter((u) => !ALLOWED_URL.test(u))).toEqual([])
+    expect(js).not.toMatch(/fonts\.googleapis|fonts\.gstatic|unpkg\.com|jsdelivr|cdnjs|@import\s+url/i)
+  })
+
+  it(`stays within the ${GZIP_BUDGET / 1024} kB gzip budget`, () => {
+    const gz = gzipSync(Buffer.from(js)).length
+    console.info(`plugin bundle: ${js.length} B raw, ${gz} B gzip (budget ${GZIP_BUDGET} B)`)
+    expect(gz).toBeLessThanOrEqual(GZIP_BUDGET)
+  })
+
+  it('contains nothing that looks like a secret', () => {
+    expect(js).not.toMatch(/\b(AKIA|ASIA|AKID)[A-Z0-9]{16}\b/)
+    expect(js).not.toMatch(/test-secret-voice-assistant|BEGIN [A-Z ]*PRIVATE KEY|aws_secret_access_key/i)
+    // Proxy keys and Storyblok tokens arrive as options at run time; none may be baked into the bundle.
+    expect(js).not.toMatch(/test-proxy-key|playground-[0-9a-f]{24}|sim-pat-|sim-oauth-|PROXY_API_KEYS=/)
+    expect(js).not.toMatch(/\bsk-[A-Za-z0-9]{20,}/)
+  })
+})
