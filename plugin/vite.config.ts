@@ -30,17 +30,29 @@ function minifyInlineJs(): Plugin {
   }
 }
 
+type TemplateNode = { type: number; props?: Array<{ type: number; name: string; arg?: { content?: string } }> }
+
+/** `data-testid` hooks are for the browser tests; the production bundle drops them (it is measured against a budget). */
+function stripTestIds(node: TemplateNode) {
+  if (node.type !== 1 || !node.props) return
+  node.props = node.props.filter((p) => !(p.type === 6 && p.name === 'data-testid') && !(p.type === 7 && p.arg?.content === 'data-testid'))
+}
+
 /**
  * Storyblok uploads exactly one file (dist/index.js) as the field type's body, so everything — Vue, CSS, the audio
  * worklet — must live in it: CSS is injected by JS, dynamic imports are inlined, nothing is emitted as an asset.
  * `VITE_SB_CONTAINER_ORIGIN` (local emulator only) is read by useFieldBridge via import.meta.env.
  */
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root,
   base: './',
   envDir: root,
   // The library's print-prod plugin advertises `npm run deploy`; ours is `npm run deploy:plugin` (see the README).
-  plugins: [minifyInlineJs(), vue(), cssInjectedByJsPlugin(), ...plugins.filter((p) => !(p && 'name' in p && p.name === 'storyblok-field-plugin-print-prod'))],
+  plugins: [
+    minifyInlineJs(),
+    // The emulator build (mode "emulator", used by the browser tests) keeps the test ids.
+    vue({ template: { compilerOptions: { nodeTransforms: mode === 'emulator' ? [] : [stripTestIds as never] } } }),
+    cssInjectedByJsPlugin(), ...plugins.filter((p) => !(p && 'name' in p && p.name === 'storyblok-field-plugin-print-prod'))],
   define: {
     'process.env.NODE_ENV': JSON.stringify('production'),
     // Composition API only: dropping the Options API and devtools hooks keeps the bundle well inside its budget.
@@ -66,4 +78,4 @@ export default defineConfig({
       },
     },
   },
-})
+}))

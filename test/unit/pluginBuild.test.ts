@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlugin } from '../../playground/buildPlugin.ts'
 
-const GZIP_BUDGET = 45 * 1024
+/** The issue's budget: 45 kB = 45,000 bytes, gzip at Node's default level. */
+const GZIP_BUDGET = 45_000
 /** URLs that are identifiers or error-message links, not fetches: XML namespaces, docs links, Storyblok origins. */
 const ALLOWED_URL = /^https?:\/\/(www\.w3\.org\/|vuejs\.org\/error-reference|developer\.mozilla\.org\/|app\.storyblok\.com|plugin-sandbox\.storyblok\.com|plugins\.storyblok\.com)/
 
@@ -51,10 +52,14 @@ describe('plugin bundle (the single file Storyblok uploads)', () => {
     expect(js).not.toMatch(/fonts\.googleapis|fonts\.gstatic|unpkg\.com|jsdelivr|cdnjs|@import\s+url/i)
   })
 
-  it(`stays within the ${GZIP_BUDGET / 1024} kB gzip budget`, () => {
+  it(`stays within the ${GZIP_BUDGET / 1000} kB gzip budget`, () => {
     const gz = gzipSync(Buffer.from(js)).length
     console.info(`plugin bundle: ${js.length} B raw, ${gz} B gzip (budget ${GZIP_BUDGET} B)`)
     expect(gz).toBeLessThanOrEqual(GZIP_BUDGET)
+  })
+
+  it('ships without the browser tests\' data-testid hooks', () => {
+    expect(js).not.toContain('data-testid')
   })
 
   it('contains nothing that looks like a secret', () => {
