@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { parseEnv } from 'node:util'
 import { simulatedModel } from '../test/simulators/playgroundModel.ts'
-import { startWorld } from '../test/support/world.ts'
+import { addPluginField, startWorld } from '../test/support/world.ts'
 import { DEMO_PAT, DEMO_SPACE_ID } from '../test/simulators/storyblok.ts'
 
 const fileEnv = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {}
@@ -51,12 +51,16 @@ const world = await startWorld({
   },
 })
 
+if (!realStoryblok) addPluginField(world, 'voice_assistant')
+
 const { startEmulator } = await import('../playground/startEmulator.ts')
 const emulator = await startEmulator({
   port: 7070,
   pluginPort: 7071,
   proxyUrl: world.proxyUrl,
   proxyKey: world.proxyKey,
+  fieldName: 'voice_assistant',
+  options: { historyField: realStoryblok ? (env['PLAYGROUND_HISTORY_FIELD'] ?? '') : 'voice_assistant' },
   storyblok: realStoryblok
     ? {
         url: env['STORYBLOK_API_URL'] ?? 'https://mapi.storyblok.com',

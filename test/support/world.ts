@@ -12,7 +12,7 @@ import { createLifecycle, type Lifecycle } from '../../proxy/lifecycle.ts'
 import { createLog } from '../../proxy/createLog.ts'
 import { loadConfig, type Config } from '../../proxy/loadConfig.ts'
 import { startBedrockSimulator, type BedrockSimulator, type BedrockSimulatorOptions } from '../simulators/bedrock.ts'
-import { startStoryblokSimulator, type StoryblokSimulator, type StoryblokSimulatorOptions, DEMO_PAT } from '../simulators/storyblok.ts'
+import { startStoryblokSimulator, type StoryblokSimulator, type StoryblokSimulatorOptions, DEMO_PAT, DEMO_SPACE_ID } from '../simulators/storyblok.ts'
 import { startTranscribeSimulator, type TranscribeSimulator } from '../simulators/transcribe.ts'
 import { isolateAwsEnv, TEST_AWS } from './awsEnv.ts'
 
@@ -138,5 +138,17 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       await Promise.all([bedrock.close(), transcribe.close(), storyblok.close()])
       restoreEnv()
     },
+  }
+}
+
+/**
+ * The demo space as an admin sets it up: every root component gets the plugin's own (custom) field, which the proxy
+ * accepts as the place for the AI history.
+ */
+export function addPluginField(world: Pick<World, 'storyblok'>, field = 'voice_assistant'): void {
+  const space = world.storyblok.spaces.get(DEMO_SPACE_ID)
+  if (!space) throw new Error('demo space missing')
+  for (const c of space.components) {
+    if (c.is_root) c.schema[field] = { type: 'custom', field_type: 'storyblok-voice-assistant', options: [] }
   }
 }

@@ -1,8 +1,7 @@
 import type { Browser, Frame, Page } from 'playwright-core'
-import type { ComponentField } from '../../../proxy/deps.ts'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../../playground/startEmulator.ts'
 import { DEMO_PAT, DEMO_SPACE_ID } from '../../simulators/storyblok.ts'
-import { startWorld, type World, type WorldOptions } from '../../support/world.ts'
+import { addPluginField, startWorld, type World, type WorldOptions } from '../../support/world.ts'
 import { launchBrowser, pluginFrame } from './browser.ts'
 
 export const FIELD = 'voice_assistant'
@@ -18,23 +17,12 @@ export type Stack = {
   close(): Promise<void>
 }
 
-/**
- * The space as an admin set it up: the root page component has the plugin's own (custom) field, which the proxy
- * accepts as the place for the history.
- */
-function addPluginField(world: World) {
-  const space = world.storyblok.spaces.get(DEMO_SPACE_ID)
-  if (!space) throw new Error('demo space missing')
-  for (const c of space.components) {
-    if (c.is_root) c.schema[FIELD] = { type: 'custom', field_type: 'storyblok-voice-assistant', options: [] } as unknown as ComponentField
-  }
-}
 
 /** Emulator first (its plugin origin must be an allowed origin of the proxy), then the world, then the browser. */
 export async function startStack({ world: worldOptions = {}, emulator: emulatorOptions = {} }: { world?: WorldOptions; emulator?: EmulatorOptions } = {}): Promise<Stack> {
   const emulator = await startEmulator({ fieldName: FIELD, ...emulatorOptions, options: { historyField: FIELD, ...emulatorOptions.options } })
   const world = await startWorld({ ...worldOptions, env: { ALLOWED_ORIGINS: emulator.pluginOrigin, ...worldOptions.env } })
-  addPluginField(world)
+  addPluginField(world, FIELD)
   const proxyUrl = world.proxyUrl
   emulator.configure({ proxyUrl, proxyKey: world.proxyKey, storyblok: { url: world.storyblok.url, token: DEMO_PAT, spaceId: DEMO_SPACE_ID } })
   const browser = await launchBrowser()
