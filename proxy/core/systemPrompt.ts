@@ -27,8 +27,9 @@ export type SystemPromptInput = {
 }
 
 /**
- * [instructions] [style guide] [cachePoint] [story outline] [cachePoint]: the first prefix is stable across stories,
- * the second across the turns of one conversation.
+ * [instructions] [style guide] [cachePoint] [story outline] [cachePoint]. Bedrock caches tools, then system, in that
+ * order, and the tool schema is derived from the story, so both prefixes are re-used across the turns of one
+ * conversation about one story; the second (the long one) is what saves tokens on every follow-up.
  */
 export function systemPrompt({ outline, styleGuide }: SystemPromptInput): ModelRequest['system'] {
   const guide = styleGuide?.trim()
