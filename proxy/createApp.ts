@@ -85,10 +85,11 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
       },
     }),
   )
+  const checkApiKey = requireApiKey(config)
   app.use('/api/*', async function auth(c, next) {
     // The transcription WebSocket authenticates with a single-use ticket: browsers cannot send headers there.
     if (c.req.path === '/api/transcribe' && c.req.method === 'GET') return next()
-    return requireApiKey(config)(c, next)
+    return checkApiKey(c, next)
   })
   app.use('/api/*', rateLimit(rateLimits.byKey, (c) => c.get('apiKey')?.id, 'proxy key'))
   app.use('/api/conversation', enforceTokenBudget(tokenBudget))

@@ -4,8 +4,10 @@ const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const
 export type LogLevel = keyof typeof LEVELS
 
 const SECRET_KEYS = /authorization|token|secret|password|api[-_]?key|credential|cookie|signature/i
-// AWS access key ids, secret-ish 40-char base64 strings and bearer values that slip into messages.
+// Shapes redacted wherever they appear, whatever the key: AWS access key ids and bearer values that slip into messages.
 const SECRET_PATTERNS = [/\b(?:AKIA|ASIA|AKID)[A-Z0-9]{12,}\b/g, /\bBearer\s+[\w.~+/=-]+/gi]
+
+const isSecretShaped = (x: unknown) => typeof x === 'string' || (typeof x === 'object' && x !== null)
 
 export type CreateLogOptions = {
   level?: LogLevel
@@ -26,11 +28,14 @@ export function createLog({ level = 'info', secrets = [], write = (l) => process
   }
   const scrub = (value: unknown, depth = 0): unknown => {
     if (typeof value === 'string') return scrubString(value)
-    if (depth > 6 || value === null || typeof value !== 'object') return value
+    if (value === null || typeof value !== 'object') return value
+    // What is not inspected is not written: a deeply nested SDK object could still hold a request header.
+    if (depth > 6) return '[too deep]'
     if (value instanceof Error) return { name: value.name, message: scrubString(value.message) }
     if (Array.isArray(value)) return value.map((x) => scrub(x, depth + 1))
     return Object.fromEntries(
-      Object.entries(value).map(([k, x]) => [k, SECRET_KEYS.test(k) && typeof x === 'string' ? '[redacted]' : scrub(x, depth + 1)]),
+      // Numbers stay: `inputTokens` is a count, not a token.
+      Object.entries(value).map(([k, x]) => [k, SECRET_KEYS.test(k) && isSecretShaped(x) ? '[redacted]' : scrub(x, depth + 1)]),
     )
   }
   const emit = (lvl: LogLevel) => (msg: string, fields?: LogFields) => {

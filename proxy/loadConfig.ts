@@ -154,14 +154,17 @@ function listOf(raw: string | undefined): string[] {
 /** Pure: env in, Config out; every problem reported at once in one ConfigError. Never echoes secret values. */
 export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voice Assistant' } = {}): Config {
   const parsed = v.safeParse(EnvSchema, env, { abortPipeEarly: true })
-  const issues: string[] = parsed.success
-    ? []
-    : parsed.issues.map((issue) => {
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.issues.map((issue) => {
         const key = issue.path?.[0]?.key
         return typeof key === 'string' && !issue.message.includes(key) ? `${key}: ${issue.message}` : issue.message
-      })
-  if (!parsed.success) throw new ConfigError(issues)
+      }),
+    )
+  }
   const e = parsed.output
+  // Checks across variables, collected so the operator sees every problem at once.
+  const issues: string[] = []
 
   if (e.STORYBLOK_TOKEN && e.STORYBLOK_OAUTH_TOKEN) {
     issues.push('Set only one of STORYBLOK_TOKEN (personal access token) and STORYBLOK_OAUTH_TOKEN')

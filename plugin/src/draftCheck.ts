@@ -1,6 +1,5 @@
 import type { Change } from '../../proxy/contract.ts'
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+import { isRecord } from './isRecord.ts'
 
 /** Depth-first search for the block with this `_uid` anywhere in a story's content. */
 export function findBlock(node: unknown, uid: string): Record<string, unknown> | undefined {

@@ -1,10 +1,11 @@
+import { isRecord } from './isRecord.ts'
+
 /** One applied (or undone) change set as the proxy records it in the plugin's own field (proxy/core/historyEntry.ts). */
 export type HistoryEntry = { at: string; reason?: string; transcript?: string; changes?: unknown[] } & Record<string, unknown>
 
 /** The plugin's field value: plain, versioned JSON so older stories stay readable. */
 export type FieldValue = { v: 1; history: HistoryEntry[] }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isEntry = (v: unknown): v is HistoryEntry => isRecord(v) && typeof v['at'] === 'string'
 
 /**

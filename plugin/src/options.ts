@@ -1,3 +1,5 @@
+import { isRecord } from './isRecord.ts'
+
 /** One quick action: a label on a button and the instruction sent as the prompt. */
 export type Preset = { label: string; instruction: string; fieldType?: string }
 
@@ -26,7 +28,6 @@ export const DEFAULT_PRESETS: Preset[] = [
   { label: 'Write the SEO description', instruction: 'Write the SEO meta description of this story (max. 155 characters).', fieldType: 'textarea' },
 ]
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function presetFrom(v: unknown): Preset | undefined {
   if (!isRecord(v)) return undefined

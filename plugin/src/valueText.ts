@@ -1,4 +1,4 @@
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+import { isRecord } from './isRecord.ts'
 
 const BLOCK_NODES = new Set(['paragraph', 'heading', 'blockquote', 'code_block', 'codeBlock', 'horizontal_rule', 'horizontalRule'])
 const LIST_NODES: Record<string, 'bullet' | 'ordered'> = { bullet_list: 'bullet', bulletList: 'bullet', ordered_list: 'ordered', orderedList: 'ordered' }

@@ -9,6 +9,8 @@ import {
 import { AppError } from '../appError.ts'
 import type { Bedrock, ModelEvent, ModelReply, ModelRequest, Usage } from '../deps.ts'
 import { bedrockErrorFromAws } from './bedrockErrors.ts'
+import { linkedAbort } from './linkedAbort.ts'
+import { sleep } from './sleep.ts'
 
 export type BedrockRetry = {
   /** Extra attempts after a throttled first attempt (only before any event was yielded). @default 2 */
@@ -202,58 +204,7 @@ function failureOf(
   return bedrockErrorFromAws(err, ctx)
 }
 
-/**
- * An AbortController that follows the caller's signal and fires on its own after `timeoutMs` without
- * progress. `dispose()` aborts an unfinished call (e.g. the consumer stopped iterating) so the upstream closes.
- */
-function linkedAbort(parent: AbortSignal, timeoutMs: number) {
-  const controller = new AbortController()
-  let timedOut = false
-  let completed = false
-  let timer: NodeJS.Timeout | undefined
-  const onParentAbort = () => controller.abort(parent.reason)
-  if (parent.aborted) controller.abort(parent.reason)
-  else parent.addEventListener('abort', onParentAbort, { once: true })
-  const restartTimer = () => {
-    clearTimeout(timer)
-    timer = setTimeout(() => {
-      timedOut = true
-      controller.abort(new DOMException('Bedrock sent nothing in time', 'TimeoutError'))
-    }, timeoutMs)
-  }
-  restartTimer()
-  return {
-    signal: controller.signal,
-    restartTimer,
-    timedOut: () => timedOut,
-    complete: () => {
-      completed = true
-      clearTimeout(timer)
-    },
-    dispose: () => {
-      clearTimeout(timer)
-      parent.removeEventListener('abort', onParentAbort)
-      if (!completed) controller.abort(new DOMException('Stream consumer went away', 'AbortError'))
-    },
-  }
-}
-
 function backoff(attempt: number, { baseDelayMs, maxDelayMs }: Required<BedrockRetry>): number {
   const exp = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt)
   return exp / 2 + Math.random() * (exp / 2)
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(t)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }

@@ -1,10 +1,7 @@
 import { AppError, type AppErrorInit } from '../appError.ts'
+import { DEFAULT_MODEL_ID, SEED_MODEL_ID } from '../loadConfig.ts'
 
 export type BedrockErrorContext = { modelId: string; region: string }
-
-/** The seed shipped this id; it does not exist on Bedrock. */
-export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
-export const SUGGESTED_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 
 const PROFILE_PREFIX = /^(global|us|eu|jp|au|apac|ca|us-gov)\./
 
@@ -115,7 +112,7 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
             ? `BEDROCK_MODEL_ID is "${SEED_MODEL_ID}", which is not a real Bedrock model id.`
             : `Bedrock does not know the model id "${modelId}".${aws}`,
         hint:
-          `Set BEDROCK_MODEL_ID=${SUGGESTED_MODEL_ID} (Claude Sonnet 4.5 via the US inference profile), ` +
+          `Set BEDROCK_MODEL_ID=${DEFAULT_MODEL_ID} (Claude Sonnet 4.5 via the US inference profile), ` +
           `or pick another id from \`aws bedrock list-inference-profiles --region ${region}\`.`,
       })
     }

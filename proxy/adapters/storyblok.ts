@@ -2,7 +2,8 @@ import { createManagementApiClient } from '@storyblok/management-api-client'
 import { getManagementBaseUrl, getRegion, type Region } from '@storyblok/region-helper'
 import * as v from 'valibot'
 import { AppError } from '../appError.ts'
-import type { Blok, Clock, Component, Log, Story, Storyblok } from '../deps.ts'
+import { MAX_STORY_BYTES } from '../core/applyChanges.ts'
+import type { Clock, Component, Log, Story, Storyblok } from '../deps.ts'
 import type { StoryblokOp } from './storyblokErrors.ts'
 import { withRetries, type AttemptOptions, type MapiAttempt, type RetryPolicy } from './storyblokRetry.ts'
 
@@ -39,22 +40,8 @@ export type CreateStoryblokOptions = {
   random?: () => number
 }
 
-export type UpdateStoryOptions = {
-  publish?: boolean
-  /** Overrides the Content Locking app's editing lock; only after the editor confirmed. */
-  forceUpdate?: boolean
-  /** The release the editor works in. */
-  releaseId?: number
-  signal?: AbortSignal
-}
-
-/** The `Storyblok` port plus what the adapter offers beyond it. */
-export type StoryblokAdapter = Omit<Storyblok, 'updateStory' | 'findStoryBySlug'> & {
-  updateStory(spaceId: number, storyId: number, content: Blok, options?: UpdateStoryOptions): Promise<Story>
-  findStoryBySlug(spaceId: number, slug: string, signal?: AbortSignal): Promise<Story | null>
-  /** Drops cached component schemas (one space, or all). */
-  invalidateComponents(spaceId?: number): void
-}
+/** The `Storyblok` port, with the optional slug lookup always present. */
+export type StoryblokAdapter = Storyblok & Required<Pick<Storyblok, 'findStoryBySlug'>>
 
 const StorySchema = v.looseObject({
   id: v.number(),
@@ -78,17 +65,11 @@ const ComponentsReply = v.object({
   ),
 })
 
-const MAX_STORY_BYTES = 5 * 1024 * 1024
-
 /**
  * The Storyblok port on `@storyblok/management-api-client` 0.7.0: one client per space (region from the space id),
  * the client's own 12-retry/30 s policy replaced by a bounded one, responses validated, failures mapped to AppError.
  */
 export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter {
-  return createAdapter(opts) satisfies Storyblok // stays usable as the Deps port
-}
-
-function createAdapter(opts: CreateStoryblokOptions): StoryblokAdapter {
   const {
     personalAccessToken,
     oauthToken,
@@ -175,12 +156,7 @@ function createAdapter(opts: CreateStoryblokOptions): StoryblokAdapter {
       return entry.components
     },
 
-    invalidateComponents(spaceId) {
-      if (spaceId === undefined) schemas.clear()
-      else schemas.delete(spaceId)
-    },
-
-    async updateStory(spaceId, storyId, content, { publish = false, forceUpdate = false, releaseId, signal } = {}) {
+    async updateStory(spaceId, storyId, content, { publish = false, signal } = {}) {
       const { mapi, region } = clientFor(spaceId)
       const op = { action: 'saving the story', spaceId, storyId, region }
       const body = { story: { content } }
@@ -192,11 +168,7 @@ function createAdapter(opts: CreateStoryblokOptions): StoryblokAdapter {
           hint: 'Nothing was saved. Shorten the content or split it across stories.',
         })
       }
-      const query = {
-        ...(publish ? { publish: true } : {}),
-        ...(forceUpdate ? { force_update: true } : {}),
-        ...(releaseId !== undefined ? { release_id: releaseId } : {}),
-      }
+      const query = publish ? { publish: true } : {}
       try {
         const data = await run(op, (o) => mapi.stories.update(storyId, { body, query, ...o }), { signal, write: true })
         return parseStory(op, data)

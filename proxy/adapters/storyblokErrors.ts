@@ -1,4 +1,5 @@
 import { AppError } from '../appError.ts'
+import { isRecord } from '../core/isRecord.ts'
 
 /** What the adapter was doing, for messages and hints. Never holds the token. */
 export type StoryblokOp = { action: string; spaceId: number; storyId?: number; region: string }
@@ -15,10 +16,6 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
   if (Number.isFinite(n) && n >= 0) return Math.ceil(n)
   const at = Date.parse(header)
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000))
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 /**

@@ -1,5 +1,6 @@
 import { AppError } from '../appError.ts'
 import type { Log } from '../deps.ts'
+import { sleep } from './sleep.ts'
 import { retryAfterSeconds, storyblokHttpError, storyblokTransportError, type StoryblokOp } from './storyblokErrors.ts'
 
 /** What one call through `@storyblok/management-api-client` resolves to with `throwOnError: false`. */
@@ -63,19 +64,4 @@ export async function withRetries(
     log?.warn('storyblok retry', { action: op.action, spaceId: op.spaceId, code: failure.code, attempt: attempt + 1, delayMs: Math.round(delay) })
     await sleep(delay, signal)
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(done, ms)
-    function done() {
-      signal?.removeEventListener('abort', abort)
-      resolve()
-    }
-    function abort() {
-      clearTimeout(t)
-      reject(signal?.reason)
-    }
-    signal?.addEventListener('abort', abort, { once: true })
-  })
 }

@@ -1,6 +1,6 @@
 import type { ConversationBody, SseEvent } from '../contract.ts'
+import { styleGuideBlock } from '../core/systemPrompt.ts'
 import type { Deps, ModelRequest } from '../deps.ts'
-import { AppError } from '../appError.ts'
 import { loadStory } from './loadStory.ts'
 import { runProposalTurn } from './runProposalTurn.ts'
 import { styleGuideFor } from './styleGuideFor.ts'
@@ -29,18 +29,12 @@ export async function runConversation(deps: Pick<Deps, 'bedrock' | 'clock' | 'co
   const [loaded, styleGuide] = await Promise.all([loadStory(deps, ctx), styleGuideFor(deps, ctx)])
   if (loaded) return runProposalTurn(deps, { ...ctx, ...loaded, ...(styleGuide ? { styleGuide } : {}) })
   const request: ModelRequest = {
-    system: [{ text: BASE_INSTRUCTIONS }, ...(styleGuide ? [{ text: `Brand style guide (follow it for tone and wording):\n${styleGuide}` }] : [])],
+    system: [{ text: BASE_INSTRUCTIONS }, ...(styleGuide ? [styleGuideBlock(styleGuide)] : [])],
     messages: body.messages.map((m) => ({ role: m.role, content: [{ text: m.content }] })),
   }
-  let stopped = false
+  // A stream that ends without messageStop throws bedrock_stream_truncated in the adapter (the Bedrock port's contract).
   for await (const event of deps.bedrock.stream(request, signal)) {
     if (event.type === 'text') await emit({ event: 'text', data: { delta: event.delta } })
-    else if (event.type === 'messageStop') stopped = true
-    else if (event.type === 'usage') {
-      await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
-    }
-  }
-  if (!stopped) {
-    throw new AppError({ code: 'bedrock_stream_truncated', message: 'The reply was cut off.', hint: 'Please retry.' })
+    else if (event.type === 'usage') await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
   }
 }

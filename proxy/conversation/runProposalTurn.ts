@@ -5,7 +5,8 @@ import { PROPOSAL_TOOL, proposalTool } from '../core/proposalTool.ts'
 import { repairMessages } from '../core/repairPrompt.ts'
 import { storyOutline } from '../core/storyOutline.ts'
 import { systemPrompt } from '../core/systemPrompt.ts'
-import type { Blok, Component, Deps, ModelRequest, Story } from '../deps.ts'
+import { isBlok } from '../core/walkBloks.ts'
+import type { Component, Deps, ModelRequest, Story } from '../deps.ts'
 import type { Emit } from './runConversation.ts'
 import { streamProposalCall } from './streamProposalCall.ts'
 
@@ -18,9 +19,6 @@ export type ProposalTurnInput = {
   requestId: string
   styleGuide?: string
 }
-
-const isBlok = (v: unknown): v is Blok =>
-  typeof v === 'object' && v !== null && typeof (v as Blok)._uid === 'string' && typeof (v as Blok).component === 'string'
 
 const MAX_OUTLINE_CHARS = 60_000
 

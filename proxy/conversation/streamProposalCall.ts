@@ -1,4 +1,3 @@
-import { AppError } from '../appError.ts'
 import type { Change } from '../contract.ts'
 import { buildProposal, changeFromToolItem, type BuiltProposal } from '../core/buildProposal.ts'
 import { PROPOSAL_TOOL } from '../core/proposalTool.ts'
@@ -27,7 +26,6 @@ export type StreamProposalOptions = {
 export async function streamProposalCall(deps: Pick<Deps, 'bedrock'>, request: ModelRequest, opts: StreamProposalOptions): Promise<ProposalCall> {
   const { outline, signal, emit, onChange, emitText = true } = opts
   let text = ''
-  let stopped = false
   let tool: { index: number; toolUseId: string; stream: ToolInputStream; count: number } | undefined
   let result: ProposalCall['tool']
   for await (const event of deps.bedrock.stream(request, signal)) {
@@ -52,12 +50,10 @@ export async function streamProposalCall(deps: Pick<Deps, 'bedrock'>, request: M
       }
       result = { toolUseId: tool.toolUseId, input, built: buildProposal(input, outline) }
       tool = undefined
-    } else if (event.type === 'messageStop') {
-      stopped = true
     } else if (event.type === 'usage') {
       await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
     }
   }
-  if (!stopped) throw new AppError({ code: 'bedrock_stream_truncated', message: 'The reply was cut off.', hint: 'Please retry.' })
+  // A stream cut before messageStop has already thrown bedrock_stream_truncated in the adapter.
   return { text, ...(result ? { tool: result } : {}) }
 }

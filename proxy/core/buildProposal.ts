@@ -2,13 +2,13 @@ import type { Change } from '../contract.ts'
 import { fieldKey, isDefaultLanguage, LANGUAGE_CODE } from './fieldKey.ts'
 import { targetKey, type StoryOutline } from './storyOutline.ts'
 import { validateChange } from './validateChange.ts'
+import { isRecord } from './isRecord.ts'
 
 /** A proposed change that failed validation; fed back to Claude in the repair round. */
 export type Problem = { index: number; blockUid?: string; field?: string; language?: string; value?: unknown; reason: string }
 
 export type ItemResult = { change: Change; problem?: never } | { problem: Problem; change?: never }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** One element of the tool's `changes` array → a validated Change, or the reason it cannot be one. */
 export function changeFromToolItem(item: unknown, index: number, outline: StoryOutline): ItemResult {

@@ -1,3 +1,5 @@
+import { isRecord } from './isRecord.ts'
+
 /** One change as the story's own AI history records it. */
 export type HistoryChange = { blockUid: string; field: string; language: string; before: unknown; after: unknown }
 
@@ -24,7 +26,6 @@ export type HistoryLimits = {
   maxValueBytes?: number
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const bytes = (v: unknown): number => new TextEncoder().encode(JSON.stringify(v) ?? '').length
 
 /** Reads whatever the field holds today: "", null, undefined, a JSON string, a bare list (v0) or `{ history }`. */

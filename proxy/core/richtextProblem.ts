@@ -1,3 +1,5 @@
+import { isRecord } from './isRecord.ts'
+
 /** Node types the proxy writes; everything else (images, embedded bloks, tables) needs the editor's own tools. */
 const NODES: ReadonlySet<string> = new Set([
   'doc', 'paragraph', 'heading', 'text', 'bullet_list', 'ordered_list', 'list_item', 'blockquote', 'hard_break',
@@ -20,56 +22,54 @@ function toolbarKey(type: string, attrs: Record<string, unknown> | undefined): s
   }
 }
 
-type Node = { type?: unknown; text?: unknown; content?: unknown; marks?: unknown; attrs?: unknown }
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+type Node = { type?: unknown; text?: unknown; marks?: unknown; attrs?: unknown }
 
-/** The first structural problem of a Storyblok richtext document, or undefined when it is writable. */
-export function richtextProblem(doc: unknown, toolbar?: readonly string[]): string | undefined {
+/** Depth-first over a richtext document: the first problem `nodeProblem` reports, or undefined. */
+function firstProblem(doc: unknown, nodeProblem: (node: unknown) => string | undefined): string | undefined {
   if (!isRecord(doc) || doc['type'] !== 'doc') return 'richtext must be a document ({"type":"doc","content":[…]})'
   const visit = (node: unknown, depth: number): string | undefined => {
     if (depth > 20) return 'richtext is nested too deeply'
-    if (!isRecord(node)) return 'richtext nodes must be objects'
-    const { type, content, marks, text, attrs } = node as Node
-    if (typeof type !== 'string' || !NODES.has(type)) return `richtext node "${String(type)}" cannot be written by the assistant`
-    const attrMap = isRecord(attrs) ? attrs : undefined
-    const key = toolbarKey(type, attrMap)
-    if (toolbar && key && !toolbar.includes(key)) return `this field does not allow ${type === 'heading' ? `heading level ${String(attrMap?.['level'])}` : type.replace('_', ' ')}`
-    if (type === 'text' && (typeof text !== 'string' || text === '')) return 'richtext text nodes need non-empty text'
-    if (marks !== undefined) {
-      if (!Array.isArray(marks)) return 'richtext marks must be a list'
-      for (const mark of marks) {
-        const markType = isRecord(mark) ? mark['type'] : undefined
-        if (typeof markType !== 'string' || !MARKS.has(markType)) return `richtext mark "${String(markType)}" cannot be written by the assistant`
-        const markKey = toolbarKey(markType, undefined)
-        if (toolbar && markKey && !toolbar.includes(markKey)) return `this field does not allow ${markType}`
-      }
-    }
+    const problem = nodeProblem(node)
+    if (problem) return problem
+    const content = isRecord(node) ? node['content'] : undefined
     if (content === undefined) return undefined
     if (!Array.isArray(content)) return 'richtext content must be a list'
     for (const child of content) {
-      const problem = visit(child, depth + 1)
-      if (problem) return problem
+      const childProblem = visit(child, depth + 1)
+      if (childProblem) return childProblem
     }
     return undefined
   }
   return visit(doc, 0)
 }
 
-/** Lenient check: a document of typed nodes, without embedded bloks. */
-export function richtextShapeProblem(doc: unknown): string | undefined {
-  if (!isRecord(doc) || doc['type'] !== 'doc') return 'richtext must be a document ({"type":"doc","content":[…]})'
-  const visit = (node: unknown, depth: number): string | undefined => {
-    if (depth > 20) return 'richtext is nested too deeply'
-    if (!isRecord(node) || typeof node['type'] !== 'string') return 'richtext nodes must be objects with a type'
-    if (node['type'] === 'blok') return 'richtext with embedded blocks cannot be written by the assistant'
-    const content = node['content']
-    if (content === undefined) return undefined
-    if (!Array.isArray(content)) return 'richtext content must be a list'
-    for (const child of content) {
-      const problem = visit(child, depth + 1)
-      if (problem) return problem
+/** The first structural problem of a Storyblok richtext document, or undefined when it is writable. */
+export function richtextProblem(doc: unknown, toolbar?: readonly string[]): string | undefined {
+  return firstProblem(doc, (node) => {
+    if (!isRecord(node)) return 'richtext nodes must be objects'
+    const { type, marks, text, attrs } = node as Node
+    if (typeof type !== 'string' || !NODES.has(type)) return `richtext node "${String(type)}" cannot be written by the assistant`
+    const attrMap = isRecord(attrs) ? attrs : undefined
+    const key = toolbarKey(type, attrMap)
+    if (toolbar && key && !toolbar.includes(key)) return `this field does not allow ${type === 'heading' ? `heading level ${String(attrMap?.['level'])}` : type.replace('_', ' ')}`
+    if (type === 'text' && (typeof text !== 'string' || text === '')) return 'richtext text nodes need non-empty text'
+    if (marks === undefined) return undefined
+    if (!Array.isArray(marks)) return 'richtext marks must be a list'
+    for (const mark of marks) {
+      const markType = isRecord(mark) ? mark['type'] : undefined
+      if (typeof markType !== 'string' || !MARKS.has(markType)) return `richtext mark "${String(markType)}" cannot be written by the assistant`
+      const markKey = toolbarKey(markType, undefined)
+      if (toolbar && markKey && !toolbar.includes(markKey)) return `this field does not allow ${markType}`
     }
     return undefined
-  }
-  return visit(doc, 0)
+  })
+}
+
+/** Lenient check: a document of typed nodes, without embedded bloks. */
+export function richtextShapeProblem(doc: unknown): string | undefined {
+  return firstProblem(doc, (node) => {
+    if (!isRecord(node) || typeof node['type'] !== 'string') return 'richtext nodes must be objects with a type'
+    if (node['type'] === 'blok') return 'richtext with embedded blocks cannot be written by the assistant'
+    return undefined
+  })
 }

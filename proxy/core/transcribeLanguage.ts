@@ -1,6 +1,6 @@
 /**
  * Storyblok/editor language tags → Amazon Transcribe streaming language codes.
- * Pure: no config or I/O; callers pass the fallback (usually config `transcribe.defaultLanguage`).
+ * Pure: no config or I/O; callers pass the fallback (the route passes the first TRANSCRIBE_LANGUAGE_OPTIONS entry).
  */
 
 /** Streaming-capable codes we accept verbatim (Transcribe's streaming list, Nov 2026). */
@@ -45,9 +45,4 @@ export function transcribeLanguageFor(tag: string | undefined | null, fallback =
     if (c.primary === 'en' && c.region === 'UK') return 'en-GB'
   }
   return PRIMARY_DEFAULT[c.primary] ?? fallback
-}
-
-/** True when `code` can be sent as LanguageCode / in LanguageOptions as-is. */
-export function isStreamingLanguage(code: string): boolean {
-  return STREAMING_LANGUAGES.has(code)
 }

@@ -3,6 +3,7 @@ import { fieldKey, isDefaultLanguage } from './fieldKey.ts'
 import { richtextProblem, richtextShapeProblem } from './richtextProblem.ts'
 import type { Component } from '../deps.ts'
 import { writableField, type WritableField } from './writableFields.ts'
+import { isRecord } from './isRecord.ts'
 
 export type ValidatedChange =
   | { ok: true; key: string; language: string; value: unknown; reason?: never }
@@ -36,7 +37,6 @@ function validDatetime(s: string): boolean {
 
 const fail = (reason: string): ValidatedChange => ({ ok: false, reason })
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A new item for a bloks list: `{component, fields}` from Claude, or the stored shape `{_uid, component, …}` back from the editor. */
 function newBlok(field: WritableField, value: unknown, options: ValidateOptions): { value: unknown } | { reason: string } {

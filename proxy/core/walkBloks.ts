@@ -9,7 +9,7 @@ export type BlokVisit = {
   path: string[]
 }
 
-function isBlok(value: unknown): value is Blok {
+export function isBlok(value: unknown): value is Blok {
   return typeof value === 'object' && value !== null && typeof (value as Blok)._uid === 'string'
     && typeof (value as Blok).component === 'string'
 }

@@ -12,13 +12,16 @@ import { parseBody } from '../parseBody.ts'
 import { runConversation } from '../conversation/runConversation.ts'
 import { createStyleGuides } from '../styleGuide.ts'
 
-/** Aborts when the client goes away or the shutdown grace period ends. */
-function requestSignal(c: Context, lifecycle: Lifecycle): AbortController {
+/**
+ * Aborts when the client goes away or the shutdown grace period ends. `release()` when the turn is over: the
+ * shutdown signal lives as long as the process, and a listener left on it would keep every finished turn alive.
+ */
+function requestSignal(c: Context, lifecycle: Lifecycle): { ac: AbortController; release(): void } {
   const ac = new AbortController()
   const abort = () => ac.abort()
-  c.req.raw.signal.addEventListener('abort', abort, { once: true })
-  lifecycle.deadline.addEventListener('abort', abort, { once: true })
-  return ac
+  const sources = [c.req.raw.signal, lifecycle.deadline]
+  for (const source of sources) source.addEventListener('abort', abort, { once: true })
+  return { ac, release: () => sources.forEach((source) => source.removeEventListener('abort', abort)) }
 }
 
 /** A turn cut by the end of the shutdown grace period is reported as such, not as an internal error (issue 7). */
@@ -36,7 +39,7 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
     const body = await parseBody(c, ConversationBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
     const requestId = c.get('requestId')
-    const ac = requestSignal(c, lifecycle)
+    const { ac, release } = requestSignal(c, lifecycle)
     // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
     const keyId = c.get('apiKey').id
     const spend = (e: SseEvent) => e.event === 'usage' && budget?.record(keyId, e.data)
@@ -51,9 +54,12 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
         else if (e.event === 'usage') result.usage = e.data
         else if (e.event === 'notice') result.notices.push(e.data)
       }
-      await lifecycle.track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides })).catch((err: unknown) => {
-        throw afterShutdown(err, lifecycle)
-      })
+      await lifecycle
+        .track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides }))
+        .catch((err: unknown) => {
+          throw afterShutdown(err, lifecycle)
+        })
+        .finally(release)
       return c.json(result)
     }
 
@@ -74,7 +80,7 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
         }
         await emit({ event: 'done', data: {} })
-      })()
+      })().finally(release)
       await lifecycle.track(work)
     })
   })

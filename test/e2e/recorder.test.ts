@@ -8,8 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { build } from 'esbuild'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../proxy/createApp.ts'
-import { registerTranscribeRoutes } from '../../proxy/routes/transcribe.ts'
+import { createApp } from '../../proxy/createApp.ts'
 import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../support/world.ts'
 import { browserAvailable, collectConsoleErrors, launchBrowser, shot } from './support/browser.ts'
 
@@ -87,11 +86,7 @@ beforeAll(async () => {
   opener = { url: openerOrigin, close: () => new Promise((r) => server.close(() => r())) }
   world = await startWorld({ env: { ALLOWED_ORIGINS: openerOrigin } })
   world.transcribe.setDefault({ phrase: (a) => (a.voicedMs >= 1200 ? PHRASE : `only ${a.voicedMs} ms of speech`), minVoicedMs: 200 })
-  proxy = await serveApp((upgradeWebSocket) => {
-    const app: App = createApp(world.deps, { upgradeWebSocket })
-    if (!app.routes.some((r) => r.path === '/api/transcribe/ticket')) registerTranscribeRoutes(app, world.deps, { upgradeWebSocket })
-    return app
-  })
+  proxy = await serveApp((upgradeWebSocket) => createApp(world.deps, { upgradeWebSocket }))
   page = await openerPage(proxy.url)
   browser = await launchBrowser()
 })

@@ -39,12 +39,12 @@ function client(protocol: Protocol, credentials: { accessKeyId: string; secretAc
 
 function bedrock(protocol: Protocol, opts: Partial<CreateBedrockOptions> = {}) {
   return createBedrock({
-    client: client(protocol),
     modelId: MODEL,
     region: TEST_AWS.region,
     maxTokens: 512,
     retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 },
     ...opts,
+    client: opts.client ?? client(protocol),
   })
 }
 
@@ -170,12 +170,7 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
   })
 
   it('reports a wrong secret as aws_signature_mismatch (the simulator really checks signatures)', async () => {
-    const wrong = createBedrock({
-      client: client(protocol, { accessKeyId: TEST_AWS.accessKeyId, secretAccessKey: 'not-the-secret' }),
-      modelId: MODEL,
-      region: TEST_AWS.region,
-      maxTokens: 100,
-    })
+    const wrong = bedrock(protocol, { client: client(protocol, { accessKeyId: TEST_AWS.accessKeyId, secretAccessKey: 'not-the-secret' }) })
     const err = await failureOf(collect(wrong.stream(request, new AbortController().signal)))
     expect(err.code).toBe('aws_signature_mismatch')
     expect(sim.requests[0]?.authError).toBe('InvalidSignatureException')
@@ -199,6 +194,13 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
     expect(err.code).toBe('upstream_timeout')
     expect(events.some((e) => e.type === 'text')).toBe(true)
     await sim.waitFor(() => sim.requests[0]?.aborted)
+  })
+
+  it('lets a steady stream run longer than the timeout: each event restarts it', async () => {
+    sim.script(reply.text('one two three four five six seven eight', { tokenDelayMs: 100 }))
+    const events = await collect(bedrock(protocol, { firstTokenTimeoutMs: 400 }).stream(request, new AbortController().signal))
+    expect(events.filter((e) => e.type === 'text').map((e) => (e.type === 'text' ? e.delta : '')).join('')).toBe('one two three four five six seven eight')
+    expect(events.some((e) => e.type === 'messageStop')).toBe(true)
   })
 
   it('times out a non-streaming Converse that never answers', async () => {
@@ -274,23 +276,15 @@ describe('Bedrock failures through the real SDK map to operator-facing codes', (
   })
 
   it('maps an unknown access key to aws_credentials_invalid', async () => {
-    const stranger = createBedrock({
-      client: client('h2', { accessKeyId: 'AKIDUNKNOWN000000000', secretAccessKey: 'whatever' }),
-      modelId: MODEL,
-      region: TEST_AWS.region,
-      maxTokens: 100,
-    })
+    const stranger = bedrock('h2', { client: client('h2', { accessKeyId: 'AKIDUNKNOWN000000000', secretAccessKey: 'whatever' }) })
     const err = await failureOf(stranger.converse(request, new AbortController().signal))
     expect(err.code).toBe('aws_credentials_invalid')
     expect(sim.requests[0]?.authError).toBe('UnrecognizedClientException')
   })
 
   it('maps an expired session token to aws_credentials_expired', async () => {
-    const expired = createBedrock({
+    const expired = bedrock('h2', {
       client: client('h2', { accessKeyId: 'ASIATESTSESSION00001', secretAccessKey: 'session-secret', sessionToken: 'expired-session-token' }),
-      modelId: MODEL,
-      region: TEST_AWS.region,
-      maxTokens: 100,
     })
     const err = await failureOf(expired.converse(request, new AbortController().signal))
     expect(err.code).toBe('aws_credentials_expired')

@@ -9,7 +9,6 @@ import { createStoryblok } from '../../proxy/adapters/storyblok.ts'
 import { createApp, type App } from '../../proxy/createApp.ts'
 import type { WsServerMessage } from '../../proxy/contract.ts'
 import type { Deps } from '../../proxy/deps.ts'
-import { registerTranscribeRoutes } from '../../proxy/routes/transcribe.ts'
 import { AWS_ERRORS, reply, type SimReply } from '../simulators/bedrockScript.ts'
 import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, storyblokDemoSeed } from '../simulators/storyblok.ts'
 import type { TranscribeFault } from '../simulators/transcribe.ts'
@@ -39,11 +38,7 @@ beforeAll(async () => {
   })
   const deps: Deps = { ...world.deps, storyblok }
   fastApp = createApp(deps)
-  voice = await serveApp((upgradeWebSocket) => {
-    const app = createApp(world.deps, { upgradeWebSocket })
-    if (!app.routes.some((r) => r.path === '/api/transcribe/ticket')) registerTranscribeRoutes(app, world.deps, { upgradeWebSocket })
-    return app
-  })
+  voice = await serveApp((upgradeWebSocket) => createApp(world.deps, { upgradeWebSocket }))
 })
 afterAll(async () => {
   await voice?.close()

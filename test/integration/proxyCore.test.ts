@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AWS_ERRORS, reply } from '../simulators/bedrock.ts'
 import { DEMO_SPACE_ID, DEMO_STORY_IDS } from '../simulators/storyblok.ts'
@@ -106,6 +107,13 @@ describe('POST /api/conversation', () => {
     const error = events.find((e) => e.event === 'error')
     expect(error?.data).toMatchObject({ code: 'bedrock_stream_truncated', requestId: expect.any(String) })
     expect(events.at(-1)!.event).toBe('done')
+  })
+
+  it('leaves no listener on the process-long shutdown signal once a turn is over', async () => {
+    world.bedrock.script(reply.text('First.'), reply.text('Second.'))
+    await readSse(await fetch(`${world.proxyUrl}/api/conversation`, json(conversation())))
+    await (await fetch(`${world.proxyUrl}/api/conversation`, json(conversation(), { accept: 'application/json' }))).json()
+    expect(getEventListeners(world.lifecycle.deadline, 'abort')).toHaveLength(0)
   })
 
   it('aborts the Bedrock stream as soon as the client disconnects', async () => {

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createApp } from '../../proxy/createApp.ts'
-import { registerTranscribeRoutes } from '../../proxy/routes/transcribe.ts'
 import { AWS_ERRORS, reply } from '../simulators/bedrockScript.ts'
 import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, OTHER_SPACE_ID } from '../simulators/storyblok.ts'
 import { TEST_AWS } from '../support/awsEnv.ts'
@@ -157,11 +156,7 @@ describe('secrets never leak', () => {
   })
 
   it('runs a voice session: ticket, WebSocket, Transcribe refusing the session credentials', async () => {
-    const served = await serveApp((upgradeWebSocket) => {
-      const app = createApp(world.deps, { upgradeWebSocket })
-      if (!app.routes.some((r) => r.path === '/api/transcribe/ticket')) registerTranscribeRoutes(app, world.deps, { upgradeWebSocket })
-      return app
-    })
+    const served = await serveApp((upgradeWebSocket) => createApp(world.deps, { upgradeWebSocket }))
     try {
       const t = await record('ticket', await fetch(`${served.url}/api/transcribe/ticket`, { method: 'POST', headers: auth() }))
       const { url } = (await t.json()) as { url: string }

@@ -6,11 +6,10 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createApp, type App } from '../../proxy/createApp.ts'
+import { createApp } from '../../proxy/createApp.ts'
 import type { WsServerMessage } from '../../proxy/contract.ts'
 import type { Clock, Deps } from '../../proxy/deps.ts'
 import type { Config } from '../../proxy/loadConfig.ts'
-import { registerTranscribeRoutes } from '../../proxy/routes/transcribe.ts'
 import { speechLikePcm } from '../support/pcm.ts'
 import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../support/world.ts'
 
@@ -29,18 +28,14 @@ afterAll(async () => {
 
 type Tweaks = { transcribe?: Partial<Config['transcribe']>; clock?: Clock }
 
-/** The real app (createApp) over HTTP with WebSockets; the transcribe routes mounted unless createApp already does. */
+/** The real app (createApp) over HTTP with WebSockets. */
 async function proxy({ transcribe, clock }: Tweaks = {}): Promise<ServedProxy> {
   const deps: Deps = {
     ...world.deps,
     config: { ...world.config, transcribe: { ...world.config.transcribe, ...transcribe } },
     ...(clock ? { clock } : {}),
   }
-  const served = await serveApp((upgradeWebSocket) => {
-    const app: App = createApp(deps, { upgradeWebSocket })
-    if (!app.routes.some((r) => r.path === '/api/transcribe/ticket')) registerTranscribeRoutes(app, deps, { upgradeWebSocket })
-    return app
-  })
+  const served = await serveApp((upgradeWebSocket) => createApp(deps, { upgradeWebSocket }))
   proxies.push(served)
   return served
 }

@@ -4,29 +4,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createApp, type App } from '../../proxy/createApp.ts'
-import { registerTranscribeRoutes } from '../../proxy/routes/transcribe.ts'
 import { createTranscriber, type WebSocketCtor } from '../../plugin/speech/createTranscriber.ts'
 import { speechLikePcm } from '../support/pcm.ts'
-import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../support/world.ts'
+import { startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
 
 let world: World
-let proxy: ServedProxy
 beforeAll(async () => {
   world = await startWorld()
-  proxy = await serveApp((upgradeWebSocket) => {
-    const app: App = createApp(world.deps, { upgradeWebSocket })
-    if (!app.routes.some((r) => r.path === '/api/transcribe/ticket')) registerTranscribeRoutes(app, world.deps, { upgradeWebSocket })
-    return app
-  })
 })
 afterAll(async () => {
-  await proxy?.close()
   await world?.close()
 })
 
 const frames = (pcm: Uint8Array) => Array.from({ length: Math.ceil(pcm.length / 3200) }, (_, i) => pcm.subarray(i * 3200, (i + 1) * 3200))
-const options = () => ({ baseUrl: proxy.url, proxyKey: TEST_PROXY_KEY, WebSocket: WebSocket as unknown as WebSocketCtor })
+const options = () => ({ baseUrl: world.proxyUrl, proxyKey: TEST_PROXY_KEY, WebSocket: WebSocket as unknown as WebSocketCtor })
 
 describe('createTranscriber', () => {
   it('streams frames while recording and resolves with the final transcript', async () => {

@@ -5,25 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { effectScope, nextTick } from 'vue'
 import WebSocket from 'ws'
-import { createApp, type App } from '../../proxy/createApp.ts'
-import { registerTranscribeRoutes } from '../../proxy/routes/transcribe.ts'
 import type { WebSocketCtor } from '../../plugin/speech/createTranscriber.ts'
 import { useVoice, type UseVoiceOptions } from '../../plugin/speech/useVoice.ts'
 import { speechLikePcm } from '../support/pcm.ts'
-import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../support/world.ts'
+import { startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
 
 let world: World
-let proxy: ServedProxy
 beforeAll(async () => {
   world = await startWorld()
-  proxy = await serveApp((upgradeWebSocket) => {
-    const app: App = createApp(world.deps, { upgradeWebSocket })
-    if (!app.routes.some((r) => r.path === '/api/transcribe/ticket')) registerTranscribeRoutes(app, world.deps, { upgradeWebSocket })
-    return app
-  })
 })
 afterAll(async () => {
-  await proxy?.close()
   await world?.close()
 })
 
@@ -71,7 +62,7 @@ function fakeAudio() {
   }
 }
 
-const base = () => ({ proxyUrl: proxy.url, proxyKey: TEST_PROXY_KEY, WebSocket: WebSocket as unknown as WebSocketCtor })
+const base = () => ({ proxyUrl: world.proxyUrl, proxyKey: TEST_PROXY_KEY, WebSocket: WebSocket as unknown as WebSocketCtor })
 
 describe('useVoice', () => {
   it('push-to-talk: requesting → listening (with level) → transcribing → idle with the final text', async () => {
@@ -137,7 +128,7 @@ describe('useVoice', () => {
     await voice.start('push')
     await nextTick()
     await new Promise((r) => setTimeout(r, 0))
-    expect(opened[0]).toMatch(new RegExp(`^${proxy.url}/recorder\\?origin=`))
+    expect(opened[0]).toMatch(new RegExp(`^${world.proxyUrl}/recorder\\?origin=`))
     expect(voice.state.value).toMatchObject({ type: 'error', error: { code: 'popup_blocked', fallback: 'typing' } })
   })
 })

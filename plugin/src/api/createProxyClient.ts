@@ -2,6 +2,7 @@ import type { ChangesBody, ChangesResult, ConversationBody, SseEvent } from '../
 import { badResponse, networkError, proxyErrorFromEnvelope, type ProxyError } from './proxyError.ts'
 import { readSse } from './readSse.ts'
 import { sseEventFromMessage } from './sseEventFromMessage.ts'
+import { isRecord } from '../isRecord.ts'
 
 /** Thrown by the client; carries the ProxyError the UI shows. */
 export class ProxyFailure extends Error {
@@ -22,7 +23,6 @@ export type ProxyClientOptions = {
 
 export type ProxyClient = ReturnType<typeof createProxyClient>
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function isChangesResult(v: unknown): v is ChangesResult {
   return isRecord(v) && typeof v['storyId'] === 'number' && Array.isArray(v['applied']) && Array.isArray(v['undo'])

@@ -1,4 +1,5 @@
 import type { Conflict } from '../../../proxy/contract.ts'
+import { isRecord } from '../isRecord.ts'
 
 /** Codes the proxy sends, plus the two only the client can observe. */
 export type ProxyErrorCode = string | 'network' | 'bad_response' | 'timeout'
@@ -14,7 +15,6 @@ export type ProxyError = {
   conflicts?: Conflict[]
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 
 function isConflict(v: unknown): v is Conflict {

@@ -1,7 +1,7 @@
 import type { Change, Proposal, SseEvent } from '../../../proxy/contract.ts'
 import type { SseMessage } from './readSse.ts'
+import { isRecord } from '../isRecord.ts'
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isStr = (v: unknown): v is string => typeof v === 'string'
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 
