@@ -63,7 +63,7 @@ export interface Bedrock {
 
 export type CredentialCheck =
   | { ok: true; source: string; expiresAt?: Date; error?: never }
-  | { ok: false; source?: never; error: string }
+  | { ok: false; source?: never; error: string; /** For the operator's log only, never a reply. */ detail?: string }
 
 export interface Credentials {
   /** Resolves the default chain once (cached by the SDK); never returns secret values. */

@@ -57,7 +57,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   void deps.credentials.check().then((c) =>
     c.ok
       ? log.info('AWS credentials resolved', { source: c.source })
-      : log.warn('No AWS credentials resolved: Bedrock and Transcribe calls will fail until credentials are configured', { reason: c.error }),
+      : log.warn('No AWS credentials resolved: Bedrock and Transcribe calls will fail until credentials are configured', { reason: c.error, ...(c.detail ? { detail: c.detail } : {}) }),
   )
 })
 ws.injectWebSocket(server)

@@ -55,11 +55,11 @@ export function createCredentials({ provider, profile = 'default' }: CreateCrede
         return { ok: true, source: credentialSourceLabel(creds, profile), ...(expiresAt ? { expiresAt } : {}) }
       } catch (err) {
         const mapped = bedrockErrorFromAws(err, { modelId: '', region: '' })
-        const error =
-          mapped.code === 'aws_credentials_missing'
-            ? `${mapped.message} ${mapped.hint ?? ''}`.trim()
-            : `AWS credentials could not be resolved: ${describe(err)}`
-        return { ok: false, error }
+        if (mapped.code === 'aws_credentials_missing') return { ok: false, error: `${mapped.message} ${mapped.hint ?? ''}`.trim() }
+        // The provider's own text (e.g. a credential_process's stderr) may reveal too much for a public /ready:
+        // it goes to the operator's log only.
+        const name = (err as { name?: string })?.name ?? 'Error'
+        return { ok: false, error: `AWS credentials could not be resolved (${name}); the proxy log has the details.`, detail: describe(err) }
       }
     },
   }
