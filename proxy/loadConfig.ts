@@ -23,6 +23,8 @@ export type Config = {
     token?: { kind: 'personal' | 'oauth'; value: string }
     apiUrl?: string
     schemaTtlMs: number
+    /** Conversation turns on the same story share one read this long (the apply always reads afresh). */
+    storyReadCacheMs: number
     styleGuideStory?: string
   }
   transcribe: {
@@ -100,6 +102,7 @@ const EnvSchema = v.object({
   STORYBLOK_OAUTH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   STORYBLOK_API_URL: v.optional(url('STORYBLOK_API_URL')),
   SCHEMA_CACHE_TTL_SECONDS: v.optional(intIn('SCHEMA_CACHE_TTL_SECONDS', 0, 86_400), '60'),
+  STORY_READ_CACHE_MS: v.optional(intIn('STORY_READ_CACHE_MS', 0, 60_000), '1000'),
   STYLE_GUIDE_STORY: v.optional(v.pipe(v.string(), v.trim())),
   TRANSCRIBE_VOCABULARY_NAME: v.optional(v.pipe(v.string(), v.trim())),
   TRANSCRIBE_LANGUAGE_OPTIONS: v.optional(v.string(), ''),
@@ -208,6 +211,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       ...(e.STORYBLOK_OAUTH_TOKEN ? { token: { kind: 'oauth' as const, value: e.STORYBLOK_OAUTH_TOKEN } } : {}),
       ...(e.STORYBLOK_API_URL ? { apiUrl: e.STORYBLOK_API_URL.replace(/\/+$/, '').replace(/\/v1$/, '') } : {}),
       schemaTtlMs: e.SCHEMA_CACHE_TTL_SECONDS * 1000,
+      storyReadCacheMs: e.STORY_READ_CACHE_MS,
       ...(e.STYLE_GUIDE_STORY ? { styleGuideStory: e.STYLE_GUIDE_STORY } : {}),
     },
     transcribe: {

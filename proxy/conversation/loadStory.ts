@@ -8,12 +8,12 @@ import type { ConversationContext } from './runConversation.ts'
  */
 export async function loadStory(
   deps: Pick<Deps, 'config' | 'storyblok' | 'log'>,
-  { body, signal, emit, requestId }: ConversationContext,
+  { body, signal, emit, requestId, storyReads }: ConversationContext,
 ): Promise<{ story: Story; components: Component[] } | undefined> {
   if (!deps.config.storyblok.token) return undefined
   try {
     const [story, components] = await Promise.all([
-      deps.storyblok.getStory(body.spaceId, body.storyId, signal),
+      storyReads ? storyReads.get(body.spaceId, body.storyId, signal) : deps.storyblok.getStory(body.spaceId, body.storyId, signal),
       deps.storyblok.getComponents(body.spaceId, signal),
     ])
     return { story, components }

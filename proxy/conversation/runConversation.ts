@@ -5,6 +5,7 @@ import { loadStory } from './loadStory.ts'
 import { runProposalTurn } from './runProposalTurn.ts'
 import { styleGuideFor } from './styleGuideFor.ts'
 import type { StyleGuides } from '../styleGuide.ts'
+import type { StoryReads } from './createStoryReads.ts'
 
 export type Emit = (event: SseEvent) => void | Promise<void>
 
@@ -15,6 +16,8 @@ export type ConversationContext = {
   emit: Emit
   /** Brand style guides (issue 9); without it no guide is used. */
   styleGuides?: StyleGuides
+  /** Shared, short-lived story reads; without it every turn reads the story itself. */
+  storyReads?: StoryReads
 }
 
 const BASE_INSTRUCTIONS = [

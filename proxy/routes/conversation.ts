@@ -11,6 +11,7 @@ import { toAppError } from '../onError.ts'
 import { parseBody } from '../parseBody.ts'
 import { runConversation } from '../conversation/runConversation.ts'
 import { createStyleGuides } from '../styleGuide.ts'
+import { createStoryReads } from '../conversation/createStoryReads.ts'
 
 /**
  * Aborts when the client goes away or the shutdown grace period ends. `release()` when the turn is over: the
@@ -34,6 +35,7 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
   const { config, log, bedrock, storyblok, clock } = deps
   // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
   const styleGuides = createStyleGuides({ storyblok, clock, log, ttlMs: config.storyblok.schemaTtlMs })
+  const storyReads = createStoryReads({ storyblok, clock, ttlMs: config.storyblok.storyReadCacheMs })
 
   app.post('/api/conversation', async (c) => {
     const body = await parseBody(c, ConversationBodySchema)
@@ -55,7 +57,7 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
         else if (e.event === 'notice') result.notices.push(e.data)
       }
       await lifecycle
-        .track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides }))
+        .track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads }))
         .catch((err: unknown) => {
           throw afterShutdown(err, lifecycle)
         })
@@ -71,7 +73,7 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
       const work = (async () => {
         await emit(meta)
         try {
-          await runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides })
+          await runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads })
         } catch (err) {
           if (ac.signal.aborted && c.req.raw.signal.aborted) return
           const appError = toAppError(afterShutdown(err, lifecycle))

@@ -98,6 +98,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
       AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING: transcribe.url,
       BEDROCK_MAX_RETRIES: '1',
+      // Tests rewrite stories between cases; each turn reads afresh unless a test turns sharing on.
+      STORY_READ_CACHE_MS: '0',
       PLAYGROUND_SIMULATED: 'true',
       HOST: '127.0.0.1',
       ...opts.env,
