@@ -64,7 +64,15 @@ export async function spawnProxy({
 }): Promise<ProxyProcess> {
   const [cmd, ...args] = command
   if (!cmd) throw new Error('spawnProxy: empty command')
-  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Its own process group: `npm start` runs tsx, which runs node; stopping must reach all of them.
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal)
+    } catch {
+      // already gone
+    }
+  }
   let out = ''
   child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')))
   child.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')))
@@ -73,7 +81,7 @@ export async function spawnProxy({
   )
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      signalGroup('SIGKILL')
       reject(new Error(`proxy did not start within ${startTimeoutMs} ms:\n${out}`))
     }, startTimeoutMs)
     const check = () => {
@@ -96,8 +104,10 @@ export async function spawnProxy({
     output: () => out,
     exited,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      return exited
+      if (child.exitCode === null && child.signalCode === null) signalGroup(signal)
+      const result = await exited
+      signalGroup('SIGKILL')
+      return result
     },
   }
 }
