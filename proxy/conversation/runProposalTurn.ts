@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Change, ConversationBody } from '../contract.ts'
 import { invalidChange, type Problem } from '../core/buildProposal.ts'
+import { loadMarkdownToRichtext } from '../core/markdownToRichtext.ts'
 import { PROPOSAL_TOOL, proposalTool } from '../core/proposalTool.ts'
 import { repairMessages } from '../core/repairPrompt.ts'
 import { storyOutline } from '../core/storyOutline.ts'
@@ -30,6 +31,8 @@ const sameTarget = (a: { blockUid?: string; field?: string }, b: { blockUid?: st
  */
 export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input: ProposalTurnInput): Promise<void> {
   const { body, story, components, signal, emit, requestId, styleGuide } = input
+  // Loaded while Claude starts answering, so the first proposed change does not wait for it.
+  void loadMarkdownToRichtext().catch(() => undefined)
   const outlineInput = {
     story, components,
     ...(body.language ? { language: body.language } : {}),

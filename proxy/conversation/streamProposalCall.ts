@@ -1,5 +1,6 @@
 import type { Change } from '../contract.ts'
 import { buildProposal, changeFromToolItem, type BuiltProposal } from '../core/buildProposal.ts'
+import { loadMarkdownToRichtext } from '../core/markdownToRichtext.ts'
 import { PROPOSAL_TOOL } from '../core/proposalTool.ts'
 import type { StoryOutline } from '../core/storyOutline.ts'
 import { toolInputStream, type ToolInputStream } from '../core/toolInputStream.ts'
@@ -33,7 +34,11 @@ export async function streamProposalCall(deps: Pick<Deps, 'bedrock'>, request: M
       text += event.delta
       if (emitText) await emit({ event: 'text', data: { delta: event.delta } })
     } else if (event.type === 'toolUseStart') {
-      if (event.name === PROPOSAL_TOOL && !tool && !result) tool = { index: event.index, toolUseId: event.toolUseId, stream: toolInputStream(), count: 0 }
+      if (event.name === PROPOSAL_TOOL && !tool && !result) {
+        // Validation needs the richtext converter; the turn started loading it, so this rarely waits.
+        await loadMarkdownToRichtext()
+        tool = { index: event.index, toolUseId: event.toolUseId, stream: toolInputStream(), count: 0 }
+      }
     } else if (event.type === 'toolUseDelta') {
       if (!tool || event.index !== tool.index) continue
       for (const item of tool.stream.push(event.input)) {

@@ -1,4 +1,4 @@
-import { markdownToStoryblokRichtext } from '@storyblok/richtext/markdown-parser'
+import { markdownToRichtext } from './markdownToRichtext.ts'
 import { fieldKey, isDefaultLanguage } from './fieldKey.ts'
 import { richtextProblem, richtextShapeProblem } from './richtextProblem.ts'
 import type { Component } from '../deps.ts'
@@ -81,7 +81,7 @@ function valueFor(field: WritableField, value: unknown, options: ValidateOptions
     }
     case 'richtext': {
       if (value === '') return { value: '' }
-      const doc = typeof value === 'string' ? markdownToStoryblokRichtext(value) : value
+      const doc = typeof value === 'string' ? markdownToRichtext(value) : value
       const problem = lenientRichtext ? richtextShapeProblem(doc) : richtextProblem(doc, field.toolbar)
       return problem ? { reason: `"${field.label}": ${problem}` } : { value: doc }
     }

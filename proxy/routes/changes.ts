@@ -4,6 +4,7 @@ import { AppError } from '../appError.ts'
 import type { AppEnv } from '../appEnv.ts'
 import { ChangesBodySchema, type ChangesBody, type ChangesResult } from '../contract.ts'
 import { applyChanges } from '../core/applyChanges.ts'
+import { loadMarkdownToRichtext } from '../core/markdownToRichtext.ts'
 import { fieldKey } from '../core/fieldKey.ts'
 import { undoFromSaved } from '../core/undoFromSaved.ts'
 import type { Deps } from '../deps.ts'
@@ -36,7 +37,11 @@ async function applyChangeSet({ storyblok, bedrock, clock, log }: Deps, c: Conte
   const { spaceId, storyId } = body
   const reason = body.reason ?? 'apply'
   const signal = c.req.raw.signal
-  const [story, components] = await Promise.all([storyblok.getStory(spaceId, storyId, signal), storyblok.getComponents(spaceId, signal)])
+  const [story, components] = await Promise.all([
+    storyblok.getStory(spaceId, storyId, signal),
+    storyblok.getComponents(spaceId, signal),
+    loadMarkdownToRichtext(),
+  ])
   const changeSetId = body.changeSetId ?? randomUUID()
   const result = applyChanges({
     content: story.content,

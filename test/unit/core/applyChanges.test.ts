@@ -1,10 +1,16 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { applyChanges } from '../../../proxy/core/applyChanges.ts'
 import { undoFromSaved } from '../../../proxy/core/undoFromSaved.ts'
 import type { HistoryValue } from '../../../proxy/core/historyEntry.ts'
 import type { Blok } from '../../../proxy/deps.ts'
 import { DEMO_UIDS } from '../../simulators/storyblokSeed.ts'
 import { blok, demo } from './demo.ts'
+import { loadMarkdownToRichtext } from '../../../proxy/core/markdownToRichtext.ts'
+
+// The converter loads on first need in the proxy; these tests validate richtext straight away.
+beforeAll(async () => {
+  await loadMarkdownToRichtext()
+})
 
 const { components, home, article } = demo()
 const FAQ2 = 'Any framework that can fetch JSON: Next.js, Nuxt, Astro, SvelteKit and more.'

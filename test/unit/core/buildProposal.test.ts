@@ -1,9 +1,15 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { buildProposal, changeFromToolItem, invalidChange } from '../../../proxy/core/buildProposal.ts'
 import { repairMessages } from '../../../proxy/core/repairPrompt.ts'
 import { storyOutline } from '../../../proxy/core/storyOutline.ts'
 import { DEMO_UIDS } from '../../simulators/storyblokSeed.ts'
 import { demo } from './demo.ts'
+import { loadMarkdownToRichtext } from '../../../proxy/core/markdownToRichtext.ts'
+
+// The converter loads on first need in the proxy; these tests validate richtext straight away.
+beforeAll(async () => {
+  await loadMarkdownToRichtext()
+})
 
 const { components, home, article } = demo()
 const homeOutline = storyOutline({ story: home, components })

@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { validateChange } from '../../../proxy/core/validateChange.ts'
 import { writableFields, type WritableField } from '../../../proxy/core/writableFields.ts'
 import { component, demo } from './demo.ts'
+import { loadMarkdownToRichtext } from '../../../proxy/core/markdownToRichtext.ts'
+
+// The converter loads on first need in the proxy; these tests validate richtext straight away.
+beforeAll(async () => {
+  await loadMarkdownToRichtext()
+})
 
 const { components } = demo()
 const field = (c: string, name: string): WritableField => writableFields(component(components, c)).find((f) => f.name === name)!
