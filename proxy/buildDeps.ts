@@ -1,66 +1,111 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime'
-import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming'
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers'
-import { createBedrock } from './adapters/bedrock.ts'
-import { createCredentials } from './adapters/credentials.ts'
-import { createStoryblok } from './adapters/storyblok.ts'
-import { createTranscribe } from './adapters/transcribe.ts'
 import type { Clock, Deps, Log } from './deps.ts'
+import { lazyBedrock, lazyCredentials, lazyStoryblok, lazyTranscribe, once } from './lazyPorts.ts'
 import type { Config } from './loadConfig.ts'
 
-export type BuiltDeps = Deps & { destroy(): void }
+export type BuiltDeps = Deps & {
+  /** Loads every adapter and SDK now, so the first editor request does not wait for them. */
+  warm(): Promise<void>
+  destroy(): void
+}
 
 /**
  * Wires the real SDK clients and adapters. AWS credentials come only from the SDK's default provider chain
  * (env, shared files, SSO, web identity, container and instance roles); endpoints from the SDK's own
  * AWS_ENDPOINT_URL_* variables, which config carries so tests and the playground can aim at simulators.
+ * Adapters and SDKs are imported on first use (see lazyPorts.ts); all clients share one credential provider.
+ * main.ts warms them right after listen, so /health answers while they load.
  */
 export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { log: Log; clock?: Clock }): BuiltDeps {
-  const provider = fromNodeProviderChain()
-  const common = {
+  const clients: Array<{ destroy(): void }> = []
+  let destroyed = false
+  const own = <C extends { destroy(): void }>(client: C): C => {
+    // A client built after destroy() (a load still in flight at shutdown) must not keep sockets open.
+    if (destroyed) client.destroy()
+    else clients.push(client)
+    return client
+  }
+
+  const provider = once(async () => (await import('@aws-sdk/credential-providers')).fromNodeProviderChain())
+  const common = async () => ({
     region: config.aws.region,
-    credentials: provider,
+    credentials: await provider(),
     // SigV4 always: a stray AWS_BEARER_TOKEN_BEDROCK must not switch the proxy to bearer auth.
     authSchemePreference: ['sigv4'],
-  }
-  const bedrockClient = new BedrockRuntimeClient({
-    ...common,
-    ...(config.aws.bedrockEndpoint ? { endpoint: config.aws.bedrockEndpoint } : {}),
-    // The adapter retries throttling itself, with backoff it can report to the editor.
-    maxAttempts: 1,
   })
-  const transcribeClient = new TranscribeStreamingClient({
-    ...common,
-    ...(config.aws.transcribeEndpoint ? { endpoint: config.aws.transcribeEndpoint } : {}),
-    maxAttempts: 1,
-    // The adapter maps and reports failures; the SDK's own console warnings would duplicate them unredacted.
-    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+
+  const loadCredentials = once(async () => {
+    const [{ createCredentials }, credentials] = await Promise.all([import('./adapters/credentials.ts'), provider()])
+    return createCredentials({ provider: credentials, ...(config.aws.profile ? { profile: config.aws.profile } : {}) })
   })
-  const token = config.storyblok.token
-  return {
-    config,
-    log,
-    clock,
-    credentials: createCredentials({ provider, ...(config.aws.profile ? { profile: config.aws.profile } : {}) }),
-    bedrock: createBedrock({
-      client: bedrockClient,
+
+  const loadBedrock = once(async () => {
+    const [{ BedrockRuntimeClient }, { createBedrock }, base] = await Promise.all([
+      import('@aws-sdk/client-bedrock-runtime'),
+      import('./adapters/bedrock.ts'),
+      common(),
+    ])
+    const client = own(
+      new BedrockRuntimeClient({
+        ...base,
+        ...(config.aws.bedrockEndpoint ? { endpoint: config.aws.bedrockEndpoint } : {}),
+        // The adapter retries throttling itself, with backoff it can report to the editor.
+        maxAttempts: 1,
+      }),
+    )
+    return createBedrock({
+      client,
       modelId: config.bedrock.modelId,
       region: config.aws.region,
       maxTokens: config.bedrock.maxTokens,
       firstTokenTimeoutMs: config.bedrock.firstTokenTimeoutMs,
       retry: { retries: config.bedrock.maxRetries },
-    }),
-    transcribe: createTranscribe({ client: transcribeClient, region: config.aws.region }),
-    storyblok: createStoryblok({
+    })
+  })
+
+  const loadTranscribe = once(async () => {
+    const [{ TranscribeStreamingClient }, { createTranscribe }, base] = await Promise.all([
+      import('@aws-sdk/client-transcribe-streaming'),
+      import('./adapters/transcribe.ts'),
+      common(),
+    ])
+    const client = own(
+      new TranscribeStreamingClient({
+        ...base,
+        ...(config.aws.transcribeEndpoint ? { endpoint: config.aws.transcribeEndpoint } : {}),
+        maxAttempts: 1,
+        // The adapter maps and reports failures; the SDK's own console warnings would duplicate them unredacted.
+        logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+      }),
+    )
+    return createTranscribe({ client, region: config.aws.region })
+  })
+
+  const token = config.storyblok.token
+  const loadStoryblok = once(async () => {
+    const { createStoryblok } = await import('./adapters/storyblok.ts')
+    return createStoryblok({
       ...(token?.kind === 'personal' ? { personalAccessToken: token.value } : {}),
       ...(token?.kind === 'oauth' ? { oauthToken: token.value } : {}),
       ...(config.storyblok.apiUrl ? { baseUrl: config.storyblok.apiUrl } : {}),
       schemaTtlMs: config.storyblok.schemaTtlMs,
       clock,
-    }),
+    })
+  })
+
+  return {
+    config,
+    log,
+    clock,
+    credentials: lazyCredentials(loadCredentials),
+    bedrock: lazyBedrock({ modelId: config.bedrock.modelId, region: config.aws.region }, loadBedrock),
+    transcribe: lazyTranscribe(loadTranscribe),
+    storyblok: lazyStoryblok(loadStoryblok),
+    async warm() {
+      await Promise.all([loadCredentials(), loadBedrock(), loadTranscribe(), loadStoryblok()])
+    },
     destroy() {
-      bedrockClient.destroy()
-      transcribeClient.destroy()
+      destroyed = true
+      for (const client of clients.splice(0)) client.destroy()
     },
   }
 }

@@ -50,6 +50,16 @@ wsInit.app = app
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info('Starting Storyblok Voice Assistant...', describeConfig(config))
+  // /health answers while the SDK clients load (issue 8: cold start); "listening" means every route is ready. Under
+  // the tsx CLI (`npm start`) a SIGTERM during such a load (one synchronous block of 60+ ms) is not acknowledged
+  // within tsx's 30 ms and ends in SIGKILL, as it would during the imports before listen.
+  void deps.warm()
+    .catch((err: unknown) => log.warn('preloading the AWS and Storyblok clients failed; the first request retries', { error: String(err) }))
+    .then(() => ready(info))
+})
+ws.injectWebSocket(server)
+
+function ready(info: { address: string; port: number }) {
   log.info(`listening on http://${info.address}:${info.port}`, { port: info.port })
   if (config.aws.bearerTokenIgnored) {
     log.warn('AWS_BEARER_TOKEN_BEDROCK is set and ignored: the proxy signs every call with SigV4 from the default credential chain')
@@ -59,8 +69,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
       ? log.info('AWS credentials resolved', { source: c.source })
       : log.warn('No AWS credentials resolved: Bedrock and Transcribe calls will fail until credentials are configured', { reason: c.error, ...(c.detail ? { detail: c.detail } : {}) }),
   )
-})
-ws.injectWebSocket(server)
+}
 
 let stopping = false
 async function shutdown(signal: string) {
