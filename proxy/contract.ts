@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot'
 import type { ErrorCode } from './appError.ts'
+import type { Usage } from './deps.ts'
 
 export const MAX_MESSAGES = 40
 export const MAX_MESSAGE_CHARS = 8_000
@@ -98,14 +99,7 @@ export type Proposal = {
   question?: string
 }
 
-export type UsageInfo = {
-  inputTokens: number
-  outputTokens: number
-  cacheReadInputTokens?: number
-  cacheWriteInputTokens?: number
-  latencyMs: number
-  modelId: string
-}
+export type UsageInfo = Usage & { modelId: string }
 
 /**
  * Something the editor should know that does not stop the answer: a style guide in use, missing or truncated, a

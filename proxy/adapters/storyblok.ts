@@ -2,6 +2,7 @@ import { createManagementApiClient } from '@storyblok/management-api-client'
 import { getManagementBaseUrl, getRegion, type Region } from '@storyblok/region-helper'
 import * as v from 'valibot'
 import { AppError } from '../appError.ts'
+import { storyTooLarge } from '../storyTooLarge.ts'
 import { MAX_STORY_BYTES } from '../core/applyChanges.ts'
 import type { Clock, Component, Log, Story, Storyblok } from '../deps.ts'
 import type { StoryblokOp } from './storyblokErrors.ts'
@@ -161,13 +162,7 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
       const op = { action: 'saving the story', spaceId, storyId, region }
       const body = { story: { content } }
       const bytes = Buffer.byteLength(JSON.stringify(body))
-      if (bytes > MAX_STORY_BYTES) {
-        throw new AppError({
-          code: 'story_too_large',
-          message: `The story would be ${(bytes / 1024 / 1024).toFixed(1)} MB; Storyblok stores at most 5 MB per story.`,
-          hint: 'Nothing was saved. Shorten the content or split it across stories.',
-        })
-      }
+      if (bytes > MAX_STORY_BYTES) throw storyTooLarge(bytes)
       const query = publish ? { publish: true } : {}
       try {
         const data = await run(op, (o) => mapi.stories.update(storyId, { body, query, ...o }), { signal, write: true })

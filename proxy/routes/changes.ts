@@ -10,6 +10,7 @@ import { undoFromSaved } from '../core/undoFromSaved.ts'
 import type { Deps } from '../deps.ts'
 import { assertSpaceAllowed } from '../middleware/auth.ts'
 import { parseBody } from '../parseBody.ts'
+import { storyTooLarge } from '../storyTooLarge.ts'
 import { oneAtATime } from './oneAtATime.ts'
 
 /**
@@ -71,13 +72,7 @@ async function applyChangeSet({ storyblok, bedrock, clock, log }: Deps, c: Conte
       details: { conflicts: result.conflicts },
     })
   }
-  if (result.type === 'too_large') {
-    throw new AppError({
-      code: 'story_too_large',
-      message: `The story would be ${(result.bytes / 1024 / 1024).toFixed(1)} MB; Storyblok stores at most 5 MB per story.`,
-      hint: 'Nothing was saved. Shorten the content or split it across stories.',
-    })
-  }
+  if (result.type === 'too_large') throw storyTooLarge(result.bytes)
   const saved = await storyblok.updateStory(spaceId, storyId, result.content, { publish: body.publish === true, signal })
   // The audit line: who (key id, never the key), where, which fields, which model. Values stay out of logs.
   log.info('story write', {
