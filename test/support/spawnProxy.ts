@@ -50,11 +50,14 @@ export function simulatorEnv(urls: { bedrock: string; transcribe: string; storyb
   }
 }
 
-/** The default command is what `npm start` runs (tsx proxy/main.ts), without npm in between. */
+/**
+ * The default command is the container's (`node --import tsx proxy/main.ts`): signals reach the proxy itself. The tsx
+ * CLI in between would SIGKILL it when it does not acknowledge a SIGTERM within 30 ms, e.g. while a module loads.
+ */
 export async function spawnProxy({
   env,
   cwd = REPO_ROOT,
-  command = [path.join(REPO_ROOT, 'node_modules/.bin/tsx'), 'proxy/main.ts'],
+  command = [process.execPath, '--import', 'tsx', 'proxy/main.ts'],
   startTimeoutMs = 30_000,
 }: {
   env: Record<string, string>
