@@ -17,8 +17,9 @@ WORKDIR /app
 # Owned by root and read-only for the app user: the process cannot modify its own code or dependencies.
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
+COPY shared ./shared
 COPY proxy ./proxy
-# The recorder page (proxy/routes/recorderPage.ts) inlines these browser sources.
+# The recorder page (proxy/transcript/recorderPage.ts) inlines these browser sources.
 COPY plugin/speech ./plugin/speech
 USER node
 EXPOSE 8000

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { isolateAwsEnv } from '../test/support/awsEnv.ts'
+import { isolateAwsEnv } from '../dev/awsEnv.ts'
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url))
 

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import { ConverseStreamCommand, type BedrockRuntimeClient, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS } from '../test/simulators/storyblok.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS } from '../dev/simulators/storyblok.ts'
 
 /** One stream as the editor experiences it: time to the first text and to the end, from the moment it was asked. */
 export type StreamTiming = {

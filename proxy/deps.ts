@@ -1,3 +1,4 @@
+import type { Usage } from '../shared/contract.ts'
 import type { Config } from './loadConfig.ts'
 
 // ---------- Bedrock (Claude via Converse / ConverseStream) ----------
@@ -23,13 +24,7 @@ export type ModelRequest = {
   temperature?: number
 }
 
-export type Usage = {
-  inputTokens: number
-  outputTokens: number
-  cacheReadInputTokens?: number
-  cacheWriteInputTokens?: number
-  latencyMs: number
-}
+export type { Usage }
 
 /** Normalised stream events; adapters translate the SDK's union into these. */
 export type ModelEvent =

@@ -4,7 +4,7 @@ export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
-/** The playground's editor emulator and plugin origins (see scripts/playground.ts). */
+/** The playground's editor emulator and plugin origins (see dev/playground.ts). */
 export const PLAYGROUND_ORIGINS = ['http://localhost:7071', 'http://127.0.0.1:7071', 'http://127.0.0.1:7070']
 
 export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }

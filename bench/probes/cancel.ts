@@ -1,6 +1,6 @@
 import { ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime'
 import { DEFAULT_MODEL_ID } from '../../proxy/loadConfig.ts'
-import type { RecordedRequest } from '../../test/simulators/bedrock.ts'
+import type { RecordedRequest } from '../../dev/simulators/bedrock.ts'
 import type { BenchWorld } from '../benchWorld.ts'
 import { spread, type Spread } from '../stats.ts'
 import { PROMPT, proxiedStream } from '../streams.ts'

@@ -1,4 +1,4 @@
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../../test/simulators/storyblok.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../../dev/simulators/storyblok.ts'
 import type { BenchWorld } from '../benchWorld.ts'
 import { spread, type Spread } from '../stats.ts'
 

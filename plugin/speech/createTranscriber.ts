@@ -1,4 +1,4 @@
-import type { TranscribeTicket, WsServerMessage } from '../../proxy/contract.ts'
+import type { TranscribeTicket, WsServerMessage } from '../../shared/contract.ts'
 
 /** What went wrong, and whether `retry()` can replay the kept recording. */
 export type TranscriberError = { code: string; message: string; hint?: string; retryable: boolean }

@@ -1,4 +1,4 @@
-import { isRecorderMessage, newRecorderSid, PLUGIN_SOURCE, type PluginMessage } from './recorderProtocol.ts'
+import { isRecorderMessage, newRecorderSid, PLUGIN_SOURCE, type PluginMessage } from '../../shared/recorderProtocol.ts'
 
 export type RecorderWindowResult =
   | { type: 'final'; text: string }

@@ -1,5 +1,7 @@
-import type { Change } from '../../proxy/contract.ts'
-import { isRecord } from './isRecord.ts'
+import type { Change } from '../../shared/contract.ts'
+import { isRecord } from '../../shared/isRecord.ts'
+import { fieldKey } from '../../shared/fieldKey.ts'
+import { sameValue } from '../../shared/sameValue.ts'
 
 /** Depth-first search for the block with this `_uid` anywhere in a story's content. */
 export function findBlock(node: unknown, uid: string): Record<string, unknown> | undefined {
@@ -22,26 +24,7 @@ export function findBlock(node: unknown, uid: string): Record<string, unknown> |
 }
 
 /** The content key a change writes: `field`, or `field__i18n__<lang>` for a translation. */
-export function contentKey(change: Pick<Change, 'field' | 'language'>): string {
-  const lang = change.language
-  if (!lang || lang === 'default' || change.field.includes('__i18n__')) return change.field
-  return `${change.field}__i18n__${lang}`
-}
-
-/** "" / null / undefined all mean "no value" in Storyblok (untouched fields save as ""). */
-const blank = (v: unknown) => v === undefined || v === null || v === ''
-
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (blank(a) && blank(b)) return true
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]))
-  const ra = a as Record<string, unknown>, rb = b as Record<string, unknown>
-  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)])
-  for (const k of keys) if (!sameValue(ra[k], rb[k])) return false
-  return true
-}
+export const contentKey = (change: Pick<Change, 'field' | 'language'>): string => fieldKey(change.field, change.language)
 
 /**
  * The changes whose target field in the editor's current draft no longer holds the value the proposal started from:

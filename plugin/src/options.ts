@@ -1,4 +1,4 @@
-import { isRecord } from './isRecord.ts'
+import { isRecord } from '../../shared/isRecord.ts'
 
 /** One quick action: a label on a button and the instruction sent as the prompt. */
 export type Preset = { label: string; instruction: string; fieldType?: string }

@@ -1,8 +1,8 @@
-import type { Change, ChangeInput, Conflict, Proposal, UsageInfo } from '../../proxy/contract.ts'
+import type { Change, ChangeInput, Conflict, Notice, Proposal, UsageInfo, WireMessage } from '../../shared/contract.ts'
 import type { ProxyError } from './api/proxyError.ts'
 
-export type ChatMessage = { role: 'user' | 'assistant'; content: string }
-export type Notice = { code: string; message: string }
+export type ChatMessage = WireMessage
+export type { Notice }
 
 /** A proposed change as the editor sees it: possibly deselected, possibly with their own `after`. */
 export type EditableChange = { change: Change; selected: boolean; after: unknown; edited: boolean; applied: boolean }

@@ -1,5 +1,5 @@
 import { computed, onScopeDispose, shallowRef } from 'vue'
-import type { ChangesBody, ConversationBody, SseEvent } from '../../proxy/contract.ts'
+import type { ChangesBody, ConversationBody, SseEvent } from '../../shared/contract.ts'
 import { ProxyFailure, type ProxyClient } from './api/createProxyClient.ts'
 import { networkError, type ProxyError } from './api/proxyError.ts'
 import { changesWithUnsavedEdits } from './draftCheck.ts'

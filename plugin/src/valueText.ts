@@ -1,4 +1,4 @@
-import { isRecord } from './isRecord.ts'
+import { isRecord } from '../../shared/isRecord.ts'
 
 const BLOCK_NODES = new Set(['paragraph', 'heading', 'blockquote', 'code_block', 'codeBlock', 'horizontal_rule', 'horizontalRule'])
 const LIST_NODES: Record<string, 'bullet' | 'ordered'> = { bullet_list: 'bullet', bulletList: 'bullet', ordered_list: 'ordered', orderedList: 'ordered' }

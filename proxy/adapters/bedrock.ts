@@ -6,7 +6,7 @@ import {
   type ConverseStreamRequest,
   type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime'
-import { AppError } from '../appError.ts'
+import { AppError } from '../http/appError.ts'
 import type { Bedrock, ModelEvent, ModelReply, ModelRequest, Usage } from '../deps.ts'
 import { bedrockErrorFromAws } from './bedrockErrors.ts'
 import { linkedAbort } from './linkedAbort.ts'

@@ -1,4 +1,4 @@
-import { AppError, type AppErrorInit } from '../appError.ts'
+import { AppError, type AppErrorInit } from '../http/appError.ts'
 import { DEFAULT_MODEL_ID, SEED_MODEL_ID } from '../loadConfig.ts'
 
 export type BedrockErrorContext = { modelId: string; region: string }

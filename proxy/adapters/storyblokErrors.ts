@@ -1,5 +1,5 @@
-import { AppError } from '../appError.ts'
-import { isRecord } from '../core/isRecord.ts'
+import { AppError } from '../http/appError.ts'
+import { isRecord } from '../../shared/isRecord.ts'
 
 /** What the adapter was doing, for messages and hints. Never holds the token. */
 export type StoryblokOp = { action: string; spaceId: number; storyId?: number; region: string }

@@ -1,4 +1,4 @@
-import { AppError } from '../appError.ts'
+import { AppError } from '../http/appError.ts'
 import type { Log } from '../deps.ts'
 import { sleep } from './sleep.ts'
 import { retryAfterSeconds, storyblokHttpError, storyblokTransportError, type StoryblokOp } from './storyblokErrors.ts'

@@ -1,4 +1,4 @@
-import { AppError } from '../appError.ts'
+import { AppError } from '../http/appError.ts'
 
 type AwsLike = { name?: unknown; message?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown }; $response?: { statusCode?: unknown } }
 

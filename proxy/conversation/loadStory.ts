@@ -1,4 +1,4 @@
-import { isAppError } from '../appError.ts'
+import { isAppError } from '../http/appError.ts'
 import type { Component, Deps, Story } from '../deps.ts'
 import type { ConversationContext } from './runConversation.ts'
 

@@ -1,10 +1,10 @@
-import type { ConversationBody, SseEvent } from '../contract.ts'
-import { styleGuideBlock } from '../core/systemPrompt.ts'
+import type { ConversationBody, SseEvent } from '../../shared/contract.ts'
+import { styleGuideBlock } from './systemPrompt.ts'
 import type { Deps, ModelRequest } from '../deps.ts'
 import { loadStory } from './loadStory.ts'
 import { runProposalTurn } from './runProposalTurn.ts'
 import { styleGuideFor } from './styleGuideFor.ts'
-import type { StyleGuides } from '../styleGuide.ts'
+import type { StyleGuides } from './styleGuide.ts'
 import type { StoryReads } from './createStoryReads.ts'
 
 export type Emit = (event: SseEvent) => void | Promise<void>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AWS_ERRORS, reply } from '../simulators/bedrock.ts'
-import { DEMO_STORY_IDS, DEMO_UIDS } from '../simulators/storyblok.ts'
+import { AWS_ERRORS, reply } from '../../dev/simulators/bedrock.ts'
+import { DEMO_STORY_IDS, DEMO_UIDS } from '../../dev/simulators/storyblok.ts'
 import { browserAvailable, collectConsoleErrors, shot } from './support/browser.ts'
 import { startStack, type Stack } from './support/stack.ts'
 

@@ -9,7 +9,7 @@ import { build } from 'esbuild'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../proxy/createApp.ts'
-import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../support/world.ts'
+import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../../dev/world.ts'
 import { browserAvailable, collectConsoleErrors, launchBrowser, shot } from './support/browser.ts'
 
 const PHRASE = 'Write a hero headline for our autumn sale'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
-import { reply } from '../simulators/bedrock.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock } from '../simulators/storyblok.ts'
+import { reply } from '../../dev/simulators/bedrock.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock } from '../../dev/simulators/storyblok.ts'
 import { browserAvailable, shot } from './support/browser.ts'
 import { startStack, type Stack } from './support/stack.ts'
 

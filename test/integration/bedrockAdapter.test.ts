@@ -2,10 +2,10 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createBedrock, type CreateBedrockOptions } from '../../proxy/adapters/bedrock.ts'
-import { AppError, type ErrorCode } from '../../proxy/appError.ts'
+import { AppError, type ErrorCode } from '../../proxy/http/appError.ts'
 import type { ModelEvent, ModelRequest } from '../../proxy/deps.ts'
-import { AWS_ERRORS, reply, startBedrockSimulator, type BedrockSimulator, type SimReply } from '../simulators/bedrock.ts'
-import { isolateAwsEnv, TEST_AWS } from '../support/awsEnv.ts'
+import { AWS_ERRORS, reply, startBedrockSimulator, type BedrockSimulator, type SimReply } from '../../dev/simulators/bedrock.ts'
+import { isolateAwsEnv, TEST_AWS } from '../../dev/awsEnv.ts'
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 const restoreEnv = isolateAwsEnv()

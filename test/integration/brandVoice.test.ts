@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { reply } from '../simulators/bedrock.ts'
-import { DEMO_SLUGS, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../simulators/storyblok.ts'
+import { reply } from '../../dev/simulators/bedrock.ts'
+import { DEMO_SLUGS, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
-import { startWorld, type World } from '../support/world.ts'
+import { startWorld, type World } from '../../dev/world.ts'
 
 let world: World
 const ask = (extra: Record<string, unknown> = {}) =>

@@ -11,8 +11,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBedrockSimulator, type BedrockSimulator } from '../simulators/bedrock.ts'
-import { startStoryblokSimulator, type StoryblokSimulator } from '../simulators/storyblok.ts'
+import { startBedrockSimulator, type BedrockSimulator } from '../../dev/simulators/bedrock.ts'
+import { startStoryblokSimulator, type StoryblokSimulator } from '../../dev/simulators/storyblok.ts'
 import { REPO_ROOT, simulatorEnv, spawnProxy } from '../support/spawnProxy.ts'
 
 const run = promisify(execFile)

@@ -5,10 +5,10 @@
  * existing blocks of the story named in the request, all or nothing.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { reply } from '../simulators/bedrockScript.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, OTHER_SPACE_ID, storyblokDemoSeed } from '../simulators/storyblok.ts'
+import { reply } from '../../dev/simulators/bedrockScript.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, OTHER_SPACE_ID, storyblokDemoSeed } from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
-import { startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
+import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
 const BOUND_KEY = 'bound-key-demo-space-injection01'
 const HOME = DEMO_STORY_IDS.home

@@ -1,9 +1,9 @@
 import { getEventListeners } from 'node:events'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { AWS_ERRORS, reply } from '../simulators/bedrock.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS } from '../simulators/storyblok.ts'
+import { AWS_ERRORS, reply } from '../../dev/simulators/bedrock.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS } from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
-import { startWorld, type World } from '../support/world.ts'
+import { startWorld, type World } from '../../dev/world.ts'
 
 let world: World
 const auth = () => ({ authorization: `Bearer ${world.proxyKey}` })

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createApp } from '../../proxy/createApp.ts'
-import { AWS_ERRORS, reply } from '../simulators/bedrockScript.ts'
-import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, OTHER_SPACE_ID } from '../simulators/storyblok.ts'
-import { TEST_AWS } from '../support/awsEnv.ts'
+import { AWS_ERRORS, reply } from '../../dev/simulators/bedrockScript.ts'
+import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, OTHER_SPACE_ID } from '../../dev/simulators/storyblok.ts'
+import { TEST_AWS } from '../../dev/awsEnv.ts'
 import { simulatorEnv, spawnProxy } from '../support/spawnProxy.ts'
-import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
+import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
 // A role session: the proxy signs with a session token, which must never surface.
 const SESSION = {

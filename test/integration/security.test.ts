@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../proxy/createApp.ts'
-import { findApiKey } from '../../proxy/middleware/auth.ts'
-import { createRateLimiter } from '../../proxy/middleware/rateLimit.ts'
-import { createTokenBudget } from '../../proxy/middleware/tokenBudget.ts'
-import { reply } from '../simulators/bedrockScript.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, OTHER_SPACE_ID } from '../simulators/storyblok.ts'
+import { findApiKey } from '../../proxy/http/auth.ts'
+import { createRateLimiter } from '../../proxy/http/rateLimit.ts'
+import { createTokenBudget } from '../../proxy/http/tokenBudget.ts'
+import { reply } from '../../dev/simulators/bedrockScript.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS, OTHER_SPACE_ID } from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
-import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
+import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
 const BOUND_KEY = 'bound-key-demo-space-000000001'
 const SECOND_KEY = 'second-key-all-spaces-00000002'
@@ -86,7 +86,7 @@ describe('API keys', () => {
     expect(findApiKey(keys, 'y'.repeat(5000))).toBeUndefined()
     expect(findApiKey(keys, BOUND_KEY)?.spaces).toEqual([DEMO_SPACE_ID])
     // Structure: the comparison is crypto.timingSafeEqual over digests, never string equality on the key.
-    const source = readFileSync(new URL('../../proxy/middleware/auth.ts', import.meta.url), 'utf8')
+    const source = readFileSync(new URL('../../proxy/http/auth.ts', import.meta.url), 'utf8')
     expect(source).toMatch(/timingSafeEqual\(\s*p,\s*digest\(k\.key\)\s*\)/)
     expect(source).not.toMatch(/k\.key\s*===|===\s*k\.key/)
   })

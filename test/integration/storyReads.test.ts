@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createStoryblok } from '../../proxy/adapters/storyblok.ts'
 import { createStoryReads } from '../../proxy/conversation/createStoryReads.ts'
-import { reply } from '../simulators/bedrock.ts'
-import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, startStoryblokSimulator, type StoryblokSimulator } from '../simulators/storyblok.ts'
+import { reply } from '../../dev/simulators/bedrock.ts'
+import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, startStoryblokSimulator, type StoryblokSimulator } from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
-import { startWorld, type World } from '../support/world.ts'
+import { startWorld, type World } from '../../dev/world.ts'
 
 const storyGets = (sim: StoryblokSimulator) => sim.requestsTo('GET', new RegExp(`/stories/${DEMO_STORY_IDS.home}$`)).length
 

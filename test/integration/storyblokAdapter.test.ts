@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createStoryblok, type CreateStoryblokOptions } from '../../proxy/adapters/storyblok.ts'
-import { AppError } from '../../proxy/appError.ts'
+import { AppError } from '../../proxy/http/appError.ts'
 import type { Blok } from '../../proxy/deps.ts'
 import {
   DEMO_OAUTH_TOKEN,
@@ -13,7 +13,7 @@ import {
   findBlock,
   startStoryblokSimulator,
   type StoryblokSimulator,
-} from '../simulators/storyblok.ts'
+} from '../../dev/simulators/storyblok.ts'
 
 const SPACE = DEMO_SPACE_ID
 const HOME = DEMO_STORY_IDS.home

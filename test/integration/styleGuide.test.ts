@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createStoryblok } from '../../proxy/adapters/storyblok.ts'
-import { styleGuideText, truncateStyleGuide } from '../../proxy/core/styleGuideText.ts'
+import { styleGuideText, truncateStyleGuide } from '../../proxy/story/styleGuideText.ts'
 import { createLog } from '../../proxy/createLog.ts'
-import { createStyleGuides } from '../../proxy/styleGuide.ts'
-import { DEMO_PAT, DEMO_SLUGS, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, startStoryblokSimulator, type StoryblokSimulator } from '../simulators/storyblok.ts'
+import { createStyleGuides } from '../../proxy/conversation/styleGuide.ts'
+import { DEMO_PAT, DEMO_SLUGS, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, startStoryblokSimulator, type StoryblokSimulator } from '../../dev/simulators/storyblok.ts'
 
 let sim: StoryblokSimulator
 let now = 0

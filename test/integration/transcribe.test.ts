@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createApp } from '../../proxy/createApp.ts'
-import type { WsServerMessage } from '../../proxy/contract.ts'
+import type { WsServerMessage } from '../../shared/contract.ts'
 import type { Clock, Deps } from '../../proxy/deps.ts'
 import type { Config } from '../../proxy/loadConfig.ts'
 import { speechLikePcm } from '../support/pcm.ts'
-import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../support/world.ts'
+import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../../dev/world.ts'
 
 const PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
 const FRAME = 3200 // 100 ms of 16 kHz 16-bit mono

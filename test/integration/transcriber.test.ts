@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createTranscriber, type WebSocketCtor } from '../../plugin/speech/createTranscriber.ts'
 import { speechLikePcm } from '../support/pcm.ts'
-import { startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
+import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
 let world: World
 beforeAll(async () => {

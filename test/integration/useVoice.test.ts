@@ -8,7 +8,7 @@ import WebSocket from 'ws'
 import type { WebSocketCtor } from '../../plugin/speech/createTranscriber.ts'
 import { useVoice, type UseVoiceOptions } from '../../plugin/speech/useVoice.ts'
 import { speechLikePcm } from '../support/pcm.ts'
-import { startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
+import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
 let world: World
 beforeAll(async () => {

@@ -3,11 +3,11 @@
  * Conversation → streamed `change` events → proposal → POST /api/changes → the simulator's story → undo.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Change, ChangesResult, Proposal } from '../../proxy/contract.ts'
-import { chunkJson, reply } from '../simulators/bedrockScript.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, storyblokDemoSeed } from '../simulators/storyblok.ts'
+import type { Change, ChangesResult, Proposal } from '../../shared/contract.ts'
+import { chunkJson, reply } from '../../dev/simulators/bedrockScript.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, storyblokDemoSeed } from '../../dev/simulators/storyblok.ts'
 import { readSse, type SseRecord } from '../support/sse.ts'
-import { startWorld, TEST_PROXY_KEY, type World } from '../support/world.ts'
+import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
 const HOME: number = DEMO_STORY_IDS.home
 const ARTICLE: number = DEMO_STORY_IDS.article

@@ -6,9 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DEMO_PAT } from '../simulators/storyblokSeed.ts'
-import { TEST_AWS } from './awsEnv.ts'
-import { TEST_PROXY_KEY } from './world.ts'
+import { DEMO_PAT } from '../../dev/simulators/storyblokSeed.ts'
+import { TEST_AWS } from '../../dev/awsEnv.ts'
+import { TEST_PROXY_KEY } from '../../dev/world.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 

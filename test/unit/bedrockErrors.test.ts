@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bedrockErrorFromAws, baseModelId } from '../../proxy/adapters/bedrockErrors.ts'
 import { credentialSourceLabel } from '../../proxy/adapters/credentials.ts'
-import { AppError } from '../../proxy/appError.ts'
+import { AppError } from '../../proxy/http/appError.ts'
 
 const ctx = { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', region: 'us-east-1' }
 

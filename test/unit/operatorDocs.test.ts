@@ -1,7 +1,7 @@
 /** The operator docs keep up with the code: every error code documented with its status, every seed promise kept. */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { STATUS, type ErrorCode } from '../../proxy/appError.ts'
+import { STATUS, type ErrorCode } from '../../proxy/http/appError.ts'
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8')
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { proposalTool } from '../../proxy/core/proposalTool.ts'
-import { storyOutline } from '../../proxy/core/storyOutline.ts'
-import { systemPrompt } from '../../proxy/core/systemPrompt.ts'
-import { simulatedModel } from '../simulators/playgroundModel.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, storyblokDemoSeed } from '../simulators/storyblok.ts'
+import { proposalTool } from '../../proxy/proposal/proposalTool.ts'
+import { storyOutline } from '../../proxy/story/storyOutline.ts'
+import { systemPrompt } from '../../proxy/conversation/systemPrompt.ts'
+import { simulatedModel } from '../../dev/playgroundModel.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, storyblokDemoSeed } from '../../dev/simulators/storyblok.ts'
 
 // The playground's stand-in for Claude reads the real outline format: if the outline changes, this fails first.
 function requestFor(prompt: string) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildPlugin } from '../../playground/buildPlugin.ts'
+import { buildPlugin } from '../../dev/emulator/buildPlugin.ts'
 
 /** The budget: 45 kB = 45,000 bytes, gzip at Node's default level. */
 const GZIP_BUDGET = 45_000

@@ -1,7 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { describe, expect, it } from 'vitest'
-import { verifySigV4 } from '../simulators/sigv4.ts'
+import { verifySigV4 } from '../../dev/simulators/sigv4.ts'
 
 const secrets = { AKIDTESTVOICE0000001: { secretAccessKey: 'test-secret-voice-assistant' } }
 const signer = new SignatureV4({

@@ -10,7 +10,7 @@ import {
   startStoryblokSimulator,
   storyblokDemoSeed,
   type StoryblokSimulator,
-} from '../simulators/storyblok.ts'
+} from '../../dev/simulators/storyblok.ts'
 
 const HOME = `/v1/spaces/${DEMO_SPACE_ID}/stories/${DEMO_STORY_IDS.home}`
 

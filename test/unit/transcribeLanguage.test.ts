@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { transcribeLanguageFor } from '../../proxy/core/transcribeLanguage.ts'
+import { transcribeLanguageFor } from '../../proxy/transcript/transcribeLanguage.ts'
 
 describe('transcribeLanguageFor', () => {
   it.each([

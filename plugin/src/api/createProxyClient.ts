@@ -1,8 +1,8 @@
-import type { ChangesBody, ChangesResult, ConversationBody, SseEvent } from '../../../proxy/contract.ts'
+import type { ChangesBody, ChangesResult, ConversationBody, SseEvent } from '../../../shared/contract.ts'
 import { badResponse, networkError, proxyErrorFromEnvelope, type ProxyError } from './proxyError.ts'
 import { readSse } from './readSse.ts'
 import { sseEventFromMessage } from './sseEventFromMessage.ts'
-import { isRecord } from '../isRecord.ts'
+import { isRecord } from '../../../shared/isRecord.ts'
 
 /** Thrown by the client; carries the ProxyError the UI shows. */
 export class ProxyFailure extends Error {

@@ -1,8 +1,12 @@
-import type { Conflict } from '../../../proxy/contract.ts'
-import { isRecord } from '../isRecord.ts'
+import type { ErrorCode } from '../../../shared/errorCodes.ts'
+import type { Conflict } from '../../../shared/contract.ts'
+import { isRecord } from '../../../shared/isRecord.ts'
 
-/** Codes the proxy sends, plus the two only the client can observe. */
-export type ProxyErrorCode = string | 'network' | 'bad_response' | 'timeout'
+/**
+ * A code from the proxy, or one the client itself saw: no network, an unreadable reply, a timeout. A newer proxy may
+ * send a code this build does not know yet, so any string is kept.
+ */
+export type ProxyErrorCode = ErrorCode | 'network' | 'bad_response' | 'timeout' | (string & {})
 
 /** Every failure the UI shows: the proxy's envelope, or a network/response problem described the same way. */
 export type ProxyError = {

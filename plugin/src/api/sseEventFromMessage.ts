@@ -1,6 +1,6 @@
-import type { Change, Proposal, SseEvent } from '../../../proxy/contract.ts'
+import type { Change, Proposal, SseEvent } from '../../../shared/contract.ts'
 import type { SseMessage } from './readSse.ts'
-import { isRecord } from '../isRecord.ts'
+import { isRecord } from '../../../shared/isRecord.ts'
 
 const isStr = (v: unknown): v is string => typeof v === 'string'
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)

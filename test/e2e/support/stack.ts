@@ -1,7 +1,7 @@
 import type { Browser, Frame, Page } from 'playwright-core'
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../../playground/startEmulator.ts'
-import { DEMO_PAT, DEMO_SPACE_ID } from '../../simulators/storyblok.ts'
-import { addPluginField, startWorld, type World, type WorldOptions } from '../../support/world.ts'
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../../dev/emulator/startEmulator.ts'
+import { DEMO_PAT, DEMO_SPACE_ID } from '../../../dev/simulators/storyblok.ts'
+import { addPluginField, startWorld, type World, type WorldOptions } from '../../../dev/world.ts'
 import { launchBrowser, pluginFrame } from './browser.ts'
 
 export const FIELD = 'voice_assistant'

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { applyChanges } from '../../../proxy/core/applyChanges.ts'
-import { undoFromSaved } from '../../../proxy/core/undoFromSaved.ts'
-import type { HistoryValue } from '../../../proxy/core/historyEntry.ts'
+import { applyChanges } from '../../../proxy/story/applyChanges.ts'
+import { undoFromSaved } from '../../../proxy/story/undoFromSaved.ts'
+import type { HistoryValue } from '../../../proxy/story/historyEntry.ts'
 import type { Blok } from '../../../proxy/deps.ts'
-import { DEMO_UIDS } from '../../simulators/storyblokSeed.ts'
+import { DEMO_UIDS } from '../../../dev/simulators/storyblokSeed.ts'
 import { blok, demo } from './demo.ts'
-import { loadMarkdownToRichtext } from '../../../proxy/core/markdownToRichtext.ts'
+import { loadMarkdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
 
 // The converter loads on first need in the proxy; these tests validate richtext straight away.
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { buildProposal, changeFromToolItem, invalidChange } from '../../../proxy/core/buildProposal.ts'
-import { repairMessages } from '../../../proxy/core/repairPrompt.ts'
-import { storyOutline } from '../../../proxy/core/storyOutline.ts'
-import { DEMO_UIDS } from '../../simulators/storyblokSeed.ts'
+import { buildProposal, changeFromToolItem, invalidChange } from '../../../proxy/proposal/buildProposal.ts'
+import { repairMessages } from '../../../proxy/proposal/repairPrompt.ts'
+import { storyOutline } from '../../../proxy/story/storyOutline.ts'
+import { DEMO_UIDS } from '../../../dev/simulators/storyblokSeed.ts'
 import { demo } from './demo.ts'
-import { loadMarkdownToRichtext } from '../../../proxy/core/markdownToRichtext.ts'
+import { loadMarkdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
 
 // The converter loads on first need in the proxy; these tests validate richtext straight away.
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type { Blok, Component } from '../../../proxy/deps.ts'
-import { DEMO_STORY_IDS, storyblokDemoSeed, type SeedStory } from '../../simulators/storyblokSeed.ts'
+import { DEMO_STORY_IDS, storyblokDemoSeed, type SeedStory } from '../../../dev/simulators/storyblokSeed.ts'
 
 /** The simulator's demo stories over the real fixture components (fresh copies per call). */
 export function demo(): { components: Component[]; home: SeedStory; article: SeedStory } {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { appendHistory, readHistory, type HistoryEntry } from '../../../proxy/core/historyEntry.ts'
+import { readHistory } from '../../../shared/historyEntry.ts'
+import { appendHistory, type HistoryEntry } from '../../../proxy/story/historyEntry.ts'
 
 const entry = (n: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
   id: `e${n}`, at: `2026-11-25T15:00:${String(n % 60).padStart(2, '0')}.000Z`, userId: 1, transcript: `t${n}`, modelId: 'm', reason: 'apply',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { PROPOSAL_TOOL, proposalTool } from '../../../proxy/core/proposalTool.ts'
-import { storyOutline } from '../../../proxy/core/storyOutline.ts'
-import { systemPrompt } from '../../../proxy/core/systemPrompt.ts'
-import { DEMO_UIDS } from '../../simulators/storyblokSeed.ts'
+import { PROPOSAL_TOOL, proposalTool } from '../../../proxy/proposal/proposalTool.ts'
+import { storyOutline } from '../../../proxy/story/storyOutline.ts'
+import { systemPrompt } from '../../../proxy/conversation/systemPrompt.ts'
+import { DEMO_UIDS } from '../../../dev/simulators/storyblokSeed.ts'
 import { demo } from './demo.ts'
 
 const { components, home, article } = demo()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { storyOutline, targetKey } from '../../../proxy/core/storyOutline.ts'
-import { DEMO_UIDS } from '../../simulators/storyblokSeed.ts'
+import { storyOutline, targetKey } from '../../../proxy/story/storyOutline.ts'
+import { DEMO_UIDS } from '../../../dev/simulators/storyblokSeed.ts'
 import { demo } from './demo.ts'
 
 describe('storyOutline (demo home story, real schemas)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { toolInputStream } from '../../../proxy/core/toolInputStream.ts'
+import { toolInputStream } from '../../../proxy/proposal/toolInputStream.ts'
 
 const input = {
   question: 'Which {headline}? [sic] "quoted"',

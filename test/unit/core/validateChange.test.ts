@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { validateChange } from '../../../proxy/core/validateChange.ts'
-import { writableFields, type WritableField } from '../../../proxy/core/writableFields.ts'
+import { validateChange } from '../../../proxy/story/validateChange.ts'
+import { writableFields, type WritableField } from '../../../proxy/story/writableFields.ts'
 import { component, demo } from './demo.ts'
-import { loadMarkdownToRichtext } from '../../../proxy/core/markdownToRichtext.ts'
+import { loadMarkdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
 
 // The converter loads on first need in the proxy; these tests validate richtext straight away.
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { writableField, writableFields } from '../../../proxy/core/writableFields.ts'
+import { writableField, writableFields } from '../../../proxy/story/writableFields.ts'
 import { component, demo } from './demo.ts'
 
 const { components } = demo()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Change } from '../../../proxy/contract.ts'
+import type { Change } from '../../../shared/contract.ts'
 import { changesWithUnsavedEdits, contentKey, ownFieldName } from '../../../plugin/src/draftCheck.ts'
 
 const content = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Change } from '../../../proxy/contract.ts'
+import type { Change } from '../../../shared/contract.ts'
 import { initialState, reduce, selectedChanges, toChangeInput, type Action, type AssistantState } from '../../../plugin/src/state.ts'
 
 const change = (id: string, extra: Partial<Change> = {}): Change => ({

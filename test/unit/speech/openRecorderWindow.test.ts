@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { openRecorderWindow, type RecorderWindowOptions } from '../../../plugin/speech/openRecorderWindow.ts'
-import { PLUGIN_SOURCE, RECORDER_SOURCE } from '../../../plugin/speech/recorderProtocol.ts'
+import { PLUGIN_SOURCE, RECORDER_SOURCE } from '../../../shared/recorderProtocol.ts'
 
 const PROXY = 'https://voice.example.com'
 const PLUGIN = 'https://plugins.storyblok.com'

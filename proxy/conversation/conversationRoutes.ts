@@ -1,0 +1,89 @@
+import type { Context, Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import { AppError, toErrorBody } from '../http/appError.ts'
+import type { AppEnv } from '../http/appEnv.ts'
+import { ConversationBodySchema, type ConversationResult, type SseEvent } from '../../shared/contract.ts'
+import type { Deps } from '../deps.ts'
+import type { Lifecycle } from '../lifecycle.ts'
+import type { TokenBudget } from '../http/tokenBudget.ts'
+import { assertSpaceAllowed } from '../http/auth.ts'
+import { toAppError } from '../http/onError.ts'
+import { parseBody } from '../http/parseBody.ts'
+import { runConversation } from './runConversation.ts'
+import { createStyleGuides } from './styleGuide.ts'
+import { createStoryReads } from './createStoryReads.ts'
+
+/**
+ * Aborts when the client goes away or the shutdown grace period ends. `release()` when the turn is over: the
+ * shutdown signal lives as long as the process, and a listener left on it would keep every finished turn alive.
+ */
+function requestSignal(c: Context, lifecycle: Lifecycle): { ac: AbortController; release(): void } {
+  const ac = new AbortController()
+  const abort = () => ac.abort()
+  const sources = [c.req.raw.signal, lifecycle.deadline]
+  for (const source of sources) source.addEventListener('abort', abort, { once: true })
+  return { ac, release: () => sources.forEach((source) => source.removeEventListener('abort', abort)) }
+}
+
+/** A turn cut by the end of the shutdown grace period is reported as such, not as an internal error (issue 7). */
+const afterShutdown = (err: unknown, lifecycle: Lifecycle): unknown =>
+  lifecycle.deadline.aborted
+    ? new AppError({ code: 'shutting_down', message: 'The proxy restarted before the answer was complete.', hint: 'Ask again; another instance will answer.', retryAfterSeconds: 1, cause: err })
+    : err
+
+export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle, budget?: TokenBudget) {
+  const { config, log, bedrock, storyblok, clock } = deps
+  // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
+  const styleGuides = createStyleGuides({ storyblok, clock, log, ttlMs: config.storyblok.schemaTtlMs })
+  const storyReads = createStoryReads({ storyblok, clock, ttlMs: config.storyblok.storyReadCacheMs })
+
+  app.post('/api/conversation', async (c) => {
+    const body = await parseBody(c, ConversationBodySchema)
+    assertSpaceAllowed(c, config, body.spaceId)
+    const requestId = c.get('requestId')
+    const { ac, release } = requestSignal(c, lifecycle)
+    // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
+    const keyId = c.get('apiKey').id
+    const spend = (e: SseEvent) => e.event === 'usage' && budget?.record(keyId, e.data)
+    const meta: SseEvent = { event: 'meta', data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) } }
+
+    if ((c.req.header('accept') ?? '').includes('application/json')) {
+      const result: ConversationResult = { requestId, modelId: bedrock.modelId, text: '', notices: [] }
+      const emit = (e: SseEvent) => {
+        spend(e)
+        if (e.event === 'text') result.text += e.data.delta
+        else if (e.event === 'proposal') result.proposal = e.data
+        else if (e.event === 'usage') result.usage = e.data
+        else if (e.event === 'notice') result.notices.push(e.data)
+      }
+      await lifecycle
+        .track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads }))
+        .catch((err: unknown) => {
+          throw afterShutdown(err, lifecycle)
+        })
+        .finally(release)
+      return c.json(result)
+    }
+
+    c.header('Cache-Control', 'no-cache, no-transform')
+    c.header('X-Accel-Buffering', 'no')
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => ac.abort())
+      const emit = (e: SseEvent) => (spend(e), stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) }))
+      const work = (async () => {
+        await emit(meta)
+        try {
+          await runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads })
+        } catch (err) {
+          if (ac.signal.aborted && c.req.raw.signal.aborted) return
+          const appError = toAppError(afterShutdown(err, lifecycle))
+          if (appError.status >= 500 && appError.code === 'internal') log.error('conversation failed', { requestId, cause: err })
+          else log.warn('conversation error', { requestId, code: appError.code })
+          await emit({ event: 'error', data: toErrorBody(appError, requestId) })
+        }
+        await emit({ event: 'done', data: {} })
+      })().finally(release)
+      await lifecycle.track(work)
+    })
+  })
+}

@@ -1,0 +1,190 @@
+/**
+ * The wire contract between the plugin and the proxy: request bodies (valibot schemas, used by the routes),
+ * SSE events and WebSocket messages (types, imported by the plugin with `import type`).
+ */
+import * as v from 'valibot'
+import type { ErrorCode } from './errorCodes.ts'
+
+export const MAX_MESSAGES = 40
+export const MAX_MESSAGE_CHARS = 8_000
+
+const Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))
+const ShortString = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
+/** A Storyblok language code as used in `field__i18n__<lang>` (e.g. "de", "pt-br"); "default" means none. */
+export const LanguageSchema = v.pipe(v.string(), v.maxLength(20), v.regex(/^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$|^default$|^$/, 'must be a language code like "de" or "en-US"'))
+
+/** One turn of the conversation as the plugin sends it (text only; the proxy builds the model's content blocks). */
+export const ChatMessageSchema = v.strictObject({
+  role: v.picklist(['user', 'assistant']),
+  content: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`)),
+})
+
+export type WireMessage = v.InferOutput<typeof ChatMessageSchema>
+
+export const FocusSchema = v.strictObject({
+  blockUid: ShortString(100),
+  field: v.optional(ShortString(200)),
+})
+
+export const ConversationBodySchema = v.pipe(
+  v.strictObject({
+    spaceId: Id,
+    storyId: Id,
+    messages: v.pipe(
+      v.array(ChatMessageSchema),
+      v.minLength(1, 'must contain at least one message'),
+      v.maxLength(MAX_MESSAGES, `must contain at most ${MAX_MESSAGES} messages`),
+    ),
+    language: v.optional(LanguageSchema),
+    focus: v.optional(FocusSchema),
+    /** The editor's unsaved story content (from requestContext), used as the outline when present. */
+    draft: v.optional(v.record(v.string(), v.unknown())),
+    /** Full slug of a story holding the brand style guide; overrides STYLE_GUIDE_STORY. */
+    styleGuideStory: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  }),
+  v.check((b) => b.messages[b.messages.length - 1]?.role === 'user', 'the last message must come from the user'),
+)
+export type ConversationBody = v.InferOutput<typeof ConversationBodySchema>
+
+const FieldValue = v.unknown()
+
+export const ChangeInputSchema = v.strictObject({
+  blockUid: ShortString(100),
+  field: ShortString(200),
+  language: v.optional(LanguageSchema),
+  before: FieldValue,
+  after: FieldValue,
+  /** Present when the change adds a new nested blok: the parent field holding the list. */
+  id: v.optional(ShortString(100)),
+})
+export type ChangeInput = v.InferOutput<typeof ChangeInputSchema>
+
+export const ChangesBodySchema = v.strictObject({
+  spaceId: Id,
+  storyId: Id,
+  changes: v.pipe(v.array(ChangeInputSchema), v.minLength(1, 'must contain at least one change'), v.maxLength(200)),
+  publish: v.optional(v.boolean()),
+  reason: v.optional(v.picklist(['apply', 'undo'])),
+  transcript: v.optional(v.pipe(v.string(), v.maxLength(MAX_MESSAGE_CHARS))),
+  changeSetId: v.optional(ShortString(100)),
+  historyField: v.optional(v.strictObject({ blockUid: ShortString(100), field: ShortString(200) })),
+  userId: v.optional(v.nullable(v.number())),
+})
+export type ChangesBody = v.InferOutput<typeof ChangesBodySchema>
+
+// ---------- Proposals ----------
+
+/** One proposed change to one field, as shown in the plugin's preview. */
+export type Change = {
+  id: string
+  blockUid: string
+  component: string
+  field: string
+  fieldType: string
+  /** The Storyblok language of the value ("default" for the main language). */
+  language: string
+  before: unknown
+  after: unknown
+  /** Human path, e.g. "Page › FAQ › Item 2 › Answer". */
+  label: string
+  /** Present when validation failed after the repair round: the change is shown, but cannot be applied. */
+  invalid?: string
+}
+
+export type Proposal = {
+  changeSetId: string
+  storyId: number
+  /** The story's updated_at the proposal was made against. */
+  baseVersion: string
+  changes: Change[]
+  /** A question back to the editor when the request was ambiguous. */
+  question?: string
+}
+
+/** Tokens of one Bedrock call, as Converse reports them. */
+export type Usage = {
+  inputTokens: number
+  outputTokens: number
+  cacheReadInputTokens?: number
+  cacheWriteInputTokens?: number
+  latencyMs: number
+}
+
+export type UsageInfo = Usage & { modelId: string }
+
+/**
+ * Something the editor should know that does not stop the answer: a style guide in use, missing or truncated, a
+ * story that could not be read, changes dropped after the repair round.
+ */
+export type Notice = {
+  code: 'style_guide_active' | 'style_guide_truncated' | 'style_guide_missing' | 'style_guide_unavailable' | 'story_unavailable' | 'changes_dropped' | (string & {})
+  message: string
+  /** For style-guide notices: the guide story, so the plugin can link to it. */
+  slug?: string
+  storyId?: number
+}
+
+// ---------- SSE events of POST /api/conversation ----------
+
+export type SseEvent =
+  | { event: 'meta'; data: { requestId: string; modelId: string; simulated?: boolean } }
+  | { event: 'notice'; data: Notice }
+  | { event: 'text'; data: { delta: string } }
+  | { event: 'change'; data: Change }
+  | { event: 'proposal'; data: Proposal }
+  | { event: 'usage'; data: UsageInfo }
+  | { event: 'error'; data: { code: ErrorCode; message: string; hint?: string; requestId: string } }
+  | { event: 'done'; data: Record<string, never> }
+
+/** `Accept: application/json` reply of POST /api/conversation. */
+export type ConversationResult = {
+  requestId: string
+  modelId: string
+  text: string
+  notices: Notice[]
+  proposal?: Proposal
+  usage?: UsageInfo
+}
+
+/** 200 reply of POST /api/changes. */
+export type ChangesResult = {
+  storyId: number
+  version: string
+  applied: ChangeInput[]
+  undo: ChangeInput[]
+  /** Undo only: fields a human changed since the apply, left alone. */
+  conflicts?: Conflict[]
+}
+
+export type Conflict = { blockUid: string; field: string; language?: string; expected: unknown; actual: unknown }
+
+// ---------- WebSocket: /api/transcribe (owned by the voice work; see proxy/transcript/) ----------
+
+/** 200 reply of POST /api/transcribe/ticket. `url` is the ws(s) URL to open; the ticket works once, briefly. */
+export type TranscribeTicket = { ticket: string; expiresInSeconds: number; url: string }
+
+/** Client → server, first text frame. Binary frames of 16-bit LE mono PCM follow, then `{type:'stop'}`. */
+export const WsStartSchema = v.strictObject({
+  type: v.literal('start'),
+  /** Editor UI/story language (`de`, `en-US`, `default`) or a Transcribe code; `auto` asks for identification. */
+  language: v.optional(v.pipe(v.string(), v.maxLength(20))),
+  /** Identify the language among TRANSCRIBE_LANGUAGE_OPTIONS (needs at least two configured). */
+  identifyLanguage: v.optional(v.boolean()),
+  sampleRate: v.literal(16_000),
+  encoding: v.literal('pcm'),
+})
+export const WsStopSchema = v.strictObject({ type: v.literal('stop') })
+export const WsClientMessageSchema = v.variant('type', [WsStartSchema, WsStopSchema])
+export type WsClientMessage = v.InferOutput<typeof WsClientMessageSchema>
+
+/** Server → client. After `error` or `end` the server closes the socket. */
+export type WsServerMessage =
+  | { type: 'ready'; languageCode?: string; identifyLanguage?: boolean; maxSeconds: number; maxFrameBytes: number }
+  | { type: 'partial'; text: string }
+  | { type: 'final'; text: string }
+  | { type: 'language'; languageCode: string }
+  | { type: 'error'; code: ErrorCode; message: string; hint?: string }
+  | { type: 'end' }
+
+/** Close codes the server uses: 1000 after `end`, 4000 + HTTP-like status after `error` (e.g. 4413, 4429, 4503). */
+export const WS_CLOSE_NORMAL = 1000

@@ -1,0 +1,48 @@
+/**
+ * The closed set of error codes a client can see, in every reply's `{error:{code}}`, SSE `error` events and
+ * WebSocket `error` messages. docs/API.md documents each one (a test fails when one is missing).
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'budget_exceeded',
+  'conflict',
+  'invalid_change',
+  'story_too_large',
+  'not_configured',
+  'aws_credentials_missing',
+  'aws_credentials_expired',
+  'aws_credentials_invalid',
+  'aws_signature_mismatch',
+  'bedrock_access_denied',
+  'bedrock_model_not_enabled',
+  'bedrock_model_id_invalid',
+  'bedrock_inference_profile_required',
+  'bedrock_validation',
+  'bedrock_throttled',
+  'bedrock_unavailable',
+  'bedrock_stream_truncated',
+  'upstream_timeout',
+  'transcribe_bad_request',
+  'transcribe_limit_exceeded',
+  'transcribe_access_denied',
+  'transcribe_unavailable',
+  'transcribe_session_limit',
+  'transcribe_too_long',
+  'transcribe_idle_timeout',
+  'storyblok_unauthorized',
+  'storyblok_forbidden',
+  'storyblok_not_found',
+  'storyblok_rate_limited',
+  'storyblok_rejected',
+  'storyblok_unavailable',
+  'shutting_down',
+  'internal',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
