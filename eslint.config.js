@@ -24,27 +24,52 @@ export default tseslint.config(
     },
   },
   // Boundaries: plugin/ and proxy/ meet only in shared/; dev/ and test/ may use everything, nothing ships uses them.
-  ...boundary('shared/**', ['plugin', 'proxy', 'dev', 'test'], 'shared/ is what plugin and proxy both speak; it depends on neither'),
-  ...boundary('plugin/**', ['proxy', 'dev', 'test'], 'the plugin reaches the proxy only through shared/ (the wire contract)'),
-  ...boundary('proxy/**', ['plugin', 'dev', 'test'], 'the proxy reaches the plugin only through shared/ (the wire contract)'),
+  ...boundary(
+    'shared/**',
+    ['plugin', 'proxy', 'dev', 'test'],
+    'shared/ is what plugin and proxy both speak; it depends on neither',
+  ),
+  ...boundary(
+    'plugin/**',
+    ['proxy', 'dev', 'test'],
+    'the plugin reaches the proxy only through shared/ (the wire contract)',
+  ),
+  ...boundary(
+    'proxy/**',
+    ['plugin', 'dev', 'test'],
+    'the proxy reaches the plugin only through shared/ (the wire contract)',
+  ),
   {
     // The story domain is pure: no SDK, no HTTP framework, no adapter; converters come in as arguments.
     files: ['proxy/story/**', 'proxy/proposal/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['hono', 'hono/*', '@hono/*', '@aws-sdk/*', '@smithy/*', '@storyblok/*', 'node:*'], message: 'The story domain is pure: pass what it needs in.' },
-          { group: ['**/adapters/**', '**/http/**', '**/plugin/**', '**/dev/**', '**/test/**'], message: 'The story domain is pure: pass what it needs in.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['hono', 'hono/*', '@hono/*', '@aws-sdk/*', '@smithy/*', '@storyblok/*', 'node:*'],
+              message: 'The story domain is pure: pass what it needs in.',
+            },
+            {
+              group: ['**/adapters/**', '**/http/**', '**/plugin/**', '**/dev/**', '**/test/**'],
+              message: 'The story domain is pure: pass what it needs in.',
+            },
+          ],
+        },
+      ],
     },
   },
 )
 
 /** `no-restricted-imports` for files under `files`: no relative import may reach into the listed top-level folders. */
 function boundary(files, forbidden, message) {
-  return [{
-    files: [files],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: forbidden.map((dir) => `**/${dir}/**`), message }] }] },
-  }]
+  return [
+    {
+      files: [files],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [{ group: forbidden.map((dir) => `**/${dir}/**`), message }] }],
+      },
+    },
+  ]
 }

@@ -50,9 +50,16 @@ export async function startBenchWorld({
     startBedrockSimulator({
       firstTokenDelayMs: MODEL.firstTokenDelayMs,
       tokenDelayMs: MODEL.tokenDelayMs,
-      scriptFn: () => ({ type: 'content', blocks: [{ text: answer }], usage: { inputTokens: 1000, outputTokens: tokens } }),
+      scriptFn: () => ({
+        type: 'content',
+        blocks: [{ text: answer }],
+        usage: { inputTokens: 1000, outputTokens: tokens },
+      }),
     }),
-    startTranscribeSimulator({ secrets, plan: { phrase: 'make the headline shorter', wordEveryMs: 300, minVoicedMs: 0 } }),
+    startTranscribeSimulator({
+      secrets,
+      plan: { phrase: 'make the headline shorter', wordEveryMs: 300, minVoicedMs: 0 },
+    }),
     // The conversation route may read the story: at 200 streams the Management API's own limit is not what P1 measures.
     startStoryblokSimulator({ rateLimitPerSecond: 1_000_000 }),
   ])

@@ -6,7 +6,10 @@ export type DelayRelay = { url: string; port: number; close(): Promise<void> }
  * A loopback TCP relay that holds every byte coming back from the server for a fixed time, in order: a stand-in
  * for the service's processing time that both the direct and the proxied path pay equally.
  */
-export async function startDelayRelay(targetPort: number, { downstreamDelayMs }: { downstreamDelayMs: number }): Promise<DelayRelay> {
+export async function startDelayRelay(
+  targetPort: number,
+  { downstreamDelayMs }: { downstreamDelayMs: number },
+): Promise<DelayRelay> {
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1')

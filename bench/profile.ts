@@ -7,7 +7,10 @@ export type Profile = {
   proxyEntry: string
   /** BENCH_PROXY_NODE_OPTIONS: extra node flags for the proxy process, e.g. --max-old-space-size=96. */
   proxyNodeArgs: string[]
-  p1: { single: { runs: number; batchesPerRun: number }; concurrent: { concurrency: number; runs: number; batchesPerRun: number } }
+  p1: {
+    single: { runs: number; batchesPerRun: number }
+    concurrent: { concurrency: number; runs: number; batchesPerRun: number }
+  }
   p3: { concurrency: number; seconds: number }
   p5: { runs: number }
   p6: { runs: number }
@@ -26,7 +29,14 @@ export function profileFrom(argv: string[], env: Record<string, string | undefin
   const streams = int(env['BENCH_STREAMS'], quick ? 20 : 200)
   return {
     quick,
-    only: only ? new Set(only.toUpperCase().split(',').map((s) => s.trim())) : undefined,
+    only: only
+      ? new Set(
+          only
+            .toUpperCase()
+            .split(',')
+            .map((s) => s.trim()),
+        )
+      : undefined,
     out,
     proxyEntry: env['BENCH_PROXY'] ?? 'proxy/main.ts',
     proxyNodeArgs: (env['BENCH_PROXY_NODE_OPTIONS'] ?? '').split(/\s+/).filter(Boolean),

@@ -64,41 +64,127 @@ export function rowsFromResults(r: Results): Row[] {
   if (r.soak) {
     const s = r.soak
     rows.push(
-      { id: 'P3', figure: `errors, ${s.concurrency} streams × ${s.seconds} s`, value: s.errors, goal: '0', meets: s.errors === 0, detail: `${s.streams} streams, ${s.degraded} degraded${s.degradedCodes.length ? ` (${s.degradedCodes.join(', ')})` : ''}, TTFT median ${ms(s.ttftMs.median)} / max ${ms(s.ttftMs.max)}${s.errorSamples.length ? `; ${s.errorSamples.join(', ')}` : ''}${s.proxyExited ? `; PROXY EXITED ${s.proxyExited.slice(0, 120)}` : ''}` },
-      { id: 'P3', figure: 'proxy peak RSS (VmHWM)', value: round(s.rssMb.peak, 1), goal: '≤ 150 MB', meets: s.rssMb.peak <= 150, detail: `idle ${mb(s.rssMb.idle)}` },
-      { id: 'P3', figure: 'proxy RSS growth under load', value: round(s.rssMb.growth, 1), goal: 'report', detail: `${mb(s.rssMb.warm)} after warm-up → ${mb(s.rssMb.end)} at the end; ${mb(s.rssMb.afterIdle)} 2 s after` },
+      {
+        id: 'P3',
+        figure: `errors, ${s.concurrency} streams × ${s.seconds} s`,
+        value: s.errors,
+        goal: '0',
+        meets: s.errors === 0,
+        detail: `${s.streams} streams, ${s.degraded} degraded${s.degradedCodes.length ? ` (${s.degradedCodes.join(', ')})` : ''}, TTFT median ${ms(s.ttftMs.median)} / max ${ms(s.ttftMs.max)}${s.errorSamples.length ? `; ${s.errorSamples.join(', ')}` : ''}${s.proxyExited ? `; PROXY EXITED ${s.proxyExited.slice(0, 120)}` : ''}`,
+      },
+      {
+        id: 'P3',
+        figure: 'proxy peak RSS (VmHWM)',
+        value: round(s.rssMb.peak, 1),
+        goal: '≤ 150 MB',
+        meets: s.rssMb.peak <= 150,
+        detail: `idle ${mb(s.rssMb.idle)}`,
+      },
+      {
+        id: 'P3',
+        figure: 'proxy RSS growth under load',
+        value: round(s.rssMb.growth, 1),
+        goal: 'report',
+        detail: `${mb(s.rssMb.warm)} after warm-up → ${mb(s.rssMb.end)} at the end; ${mb(s.rssMb.afterIdle)} 2 s after`,
+      },
     )
   }
   if (r.bundle) {
     const b = r.bundle
-    rows.push({ id: 'P4', figure: 'plugin bundle gzip kB', value: round(b.plugin.gzipKb, 1), goal: '≤ 45 kB', meets: b.plugin.gzipKb <= 45, detail: `raw ${round(b.plugin.rawKb, 1)} kB; empty field plugin ${round(b.empty.gzipKb, 1)} kB gzip / ${round(b.empty.rawKb, 1)} kB raw (×${round(b.ratio, 2)})` })
+    rows.push({
+      id: 'P4',
+      figure: 'plugin bundle gzip kB',
+      value: round(b.plugin.gzipKb, 1),
+      goal: '≤ 45 kB',
+      meets: b.plugin.gzipKb <= 45,
+      detail: `raw ${round(b.plugin.rawKb, 1)} kB; empty field plugin ${round(b.empty.gzipKb, 1)} kB gzip / ${round(b.empty.rawKb, 1)} kB raw (×${round(b.ratio, 2)})`,
+    })
   }
   if (r.coldStart) {
     const c = r.coldStart
-    rows.push({ id: 'P5', figure: 'cold start to /health ÷ hello Hono', value: c.ratio.median, range: c.ratio, goal: '≤ 1.5', meets: c.ratio.median <= 1.5, detail: `${ms(c.proxyMs.median)} vs ${ms(c.helloMs.median)}` })
+    rows.push({
+      id: 'P5',
+      figure: 'cold start to /health ÷ hello Hono',
+      value: c.ratio.median,
+      range: c.ratio,
+      goal: '≤ 1.5',
+      meets: c.ratio.median <= 1.5,
+      detail: `${ms(c.proxyMs.median)} vs ${ms(c.helloMs.median)}`,
+    })
   }
   if (r.transcribe) {
     const t = r.transcribe
     rows.push(
       t.status === 'pending'
-        ? { id: 'P6', figure: 'end of audio → final, proxied÷direct', value: 'pending', goal: '≤ 1.05', detail: t.reason }
-        : { id: 'P6', figure: 'end of audio → final, proxied÷direct', value: t.ratio.median, range: t.ratio, goal: '≤ 1.05', meets: t.ratio.median <= 1.05, detail: `${ms(t.proxiedMs.median)} vs ${ms(t.directMs.median)} (incl. ${t.serviceDelayMs} ms simulated service time)${t.errors.length ? `; errors: ${t.errors.join(', ')}` : ''}` },
+        ? {
+            id: 'P6',
+            figure: 'end of audio → final, proxied÷direct',
+            value: 'pending',
+            goal: '≤ 1.05',
+            detail: t.reason,
+          }
+        : {
+            id: 'P6',
+            figure: 'end of audio → final, proxied÷direct',
+            value: t.ratio.median,
+            range: t.ratio,
+            goal: '≤ 1.05',
+            meets: t.ratio.median <= 1.05,
+            detail: `${ms(t.proxiedMs.median)} vs ${ms(t.directMs.median)} (incl. ${t.serviceDelayMs} ms simulated service time)${t.errors.length ? `; errors: ${t.errors.join(', ')}` : ''}`,
+          },
     )
   }
   if (r.writeBack) {
     const w = r.writeBack
-    if (w.status === 'pending') rows.push({ id: 'P7', figure: 'Management API requests per apply', value: 'pending', goal: '≤ 2', detail: w.reason })
+    if (w.status === 'pending')
+      rows.push({
+        id: 'P7',
+        figure: 'Management API requests per apply',
+        value: 'pending',
+        goal: '≤ 2',
+        detail: w.reason,
+      })
     else {
       rows.push(
-        { id: 'P7', figure: 'Management API requests per apply (warm)', value: w.requestsPerApply, goal: '≤ 2', meets: w.requestsPerApply <= 2, detail: `${w.applies} applies` },
-        { id: 'P7', figure: `user-visible 429s, ${w.burst.perSecond} applies/s vs ${w.burst.limitPerSecond} req/s`, value: w.burst.userVisible429, goal: '0', meets: w.burst.userVisible429 === 0, detail: `${w.burst.ok}/${w.burst.applies} ok, ${w.burst.upstream429} upstream 429s absorbed, apply ${ms(w.burst.latencyMs.median)} median / ${ms(w.burst.latencyMs.max)} max${w.burst.otherErrors.length ? `; other: ${w.burst.otherErrors.join(', ')}` : ''}` },
+        {
+          id: 'P7',
+          figure: 'Management API requests per apply (warm)',
+          value: w.requestsPerApply,
+          goal: '≤ 2',
+          meets: w.requestsPerApply <= 2,
+          detail: `${w.applies} applies`,
+        },
+        {
+          id: 'P7',
+          figure: `user-visible 429s, ${w.burst.perSecond} applies/s vs ${w.burst.limitPerSecond} req/s`,
+          value: w.burst.userVisible429,
+          goal: '0',
+          meets: w.burst.userVisible429 === 0,
+          detail: `${w.burst.ok}/${w.burst.applies} ok, ${w.burst.upstream429} upstream 429s absorbed, apply ${ms(w.burst.latencyMs.median)} median / ${ms(w.burst.latencyMs.max)} max${w.burst.otherErrors.length ? `; other: ${w.burst.otherErrors.join(', ')}` : ''}`,
+        },
       )
     }
   }
   if (r.cancel) {
     const c = r.cancel
-    rows.push({ id: 'P8', figure: 'disconnect → upstream cancelled', value: c.proxiedMs.median, range: c.proxiedMs, goal: '≤ 100 ms', meets: c.proxiedMs.median <= 100 && c.notCancelled === 0, detail: `SDK abort alone ${ms(c.directMs.median)}${c.notCancelled ? `; ${c.notCancelled} never cancelled` : ''}` })
+    rows.push({
+      id: 'P8',
+      figure: 'disconnect → upstream cancelled',
+      value: c.proxiedMs.median,
+      range: c.proxiedMs,
+      goal: '≤ 100 ms',
+      meets: c.proxiedMs.median <= 100 && c.notCancelled === 0,
+      detail: `SDK abort alone ${ms(c.directMs.median)}${c.notCancelled ? `; ${c.notCancelled} never cancelled` : ''}`,
+    })
   }
-  for (const [id, why] of Object.entries(r.failures)) rows.push({ id, figure: 'probe failed', value: 'error', goal: '', meets: false, detail: why.split('\n')[0]?.slice(0, 200) ?? '' })
+  for (const [id, why] of Object.entries(r.failures))
+    rows.push({
+      id,
+      figure: 'probe failed',
+      value: 'error',
+      goal: '',
+      meets: false,
+      detail: why.split('\n')[0]?.slice(0, 200) ?? '',
+    })
   return rows.sort((a, b) => a.id.localeCompare(b.id))
 }

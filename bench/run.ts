@@ -19,7 +19,13 @@ import { REPO } from './spawnServer.ts'
 import { renderTable } from './table.ts'
 
 const profile = profileFrom(process.argv.slice(2), process.env)
-const results: Results = { machine: describeMachine(), startedAt: new Date().toISOString(), quick: profile.quick, model: { ...MODEL }, failures: {} }
+const results: Results = {
+  machine: describeMachine(),
+  startedAt: new Date().toISOString(),
+  quick: profile.quick,
+  model: { ...MODEL },
+  failures: {},
+}
 const say = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
 
 async function step(id: string, label: string, fn: () => Promise<void>, enabled = wants(profile, id)) {
@@ -49,12 +55,22 @@ if (needsWorld) {
 try {
   if (world) {
     const latency = wants(profile, 'P1') || wants(profile, 'P2')
-    await step('P1', 'P1/P2: 1 stream at a time, proxied and direct interleaved', async () => {
-      results.latencySingle = await measureLatency(world, { concurrency: 1, ...profile.p1.single })
-    }, latency)
-    await step('P1', `P1/P2: ${profile.p1.concurrent.concurrency} concurrent streams, interleaved`, async () => {
-      results.latencyConcurrent = await measureLatency(world, profile.p1.concurrent)
-    }, latency)
+    await step(
+      'P1',
+      'P1/P2: 1 stream at a time, proxied and direct interleaved',
+      async () => {
+        results.latencySingle = await measureLatency(world, { concurrency: 1, ...profile.p1.single })
+      },
+      latency,
+    )
+    await step(
+      'P1',
+      `P1/P2: ${profile.p1.concurrent.concurrency} concurrent streams, interleaved`,
+      async () => {
+        results.latencyConcurrent = await measureLatency(world, profile.p1.concurrent)
+      },
+      latency,
+    )
     await step('P8', 'P8: client disconnect → upstream cancel', async () => {
       results.cancel = await measureCancel(world, profile.p8)
     })
@@ -64,9 +80,13 @@ try {
     await step('P7', 'P7: write-back requests and 429s', async () => {
       results.writeBack = await measureWriteBack(world, profile.p7)
     })
-    await step('P3', `P3: ${profile.p3.concurrency} streams for ${profile.p3.seconds} s on a fresh proxy process`, async () => {
-      results.soak = await measureSoak(world, profile.p3)
-    })
+    await step(
+      'P3',
+      `P3: ${profile.p3.concurrency} streams for ${profile.p3.seconds} s on a fresh proxy process`,
+      async () => {
+        results.soak = await measureSoak(world, profile.p3)
+      },
+    )
     await step('P5', 'P5: cold start, proxy vs hello-world Hono', async () => {
       results.coldStart = await measureColdStart(world.proxyEnv, { ...profile.p5, entry: world.proxyEntry })
     })
@@ -87,7 +107,9 @@ const mm = describeMachine()
 process.stdout.write(
   `\nStoryblok Voice Assistant benchmark — ${results.finishedAt}${profile.quick ? ' (--quick)' : ''}\n` +
     `Machine: ${mm.cores} cores, ${mm.cpu}, ${mm.memoryGb} GB, Node ${mm.node}, ${mm.platform}; load at start ${m.load.join(' ')}\n` +
-    (profile.proxyEntry !== 'proxy/main.ts' || profile.proxyNodeArgs.length ? `Proxy: ${[...profile.proxyNodeArgs, profile.proxyEntry].join(' ')}\n` : '') +
+    (profile.proxyEntry !== 'proxy/main.ts' || profile.proxyNodeArgs.length
+      ? `Proxy: ${[...profile.proxyNodeArgs, profile.proxyEntry].join(' ')}\n`
+      : '') +
     `Model simulator: first token after ${MODEL.firstTokenDelayMs} ms, then ${1000 / MODEL.tokenDelayMs} tokens/s, ${MODEL.tokens} tokens per answer\n\n` +
     renderTable(rowsFromResults(results)) +
     `\n\nJSON: ${path.relative(process.cwd(), out) || out}\n`,

@@ -22,9 +22,17 @@ export type Spawned = {
  * the server itself (the tsx CLI would put a wrapper process in between and hide the server's memory).
  * A built `.js`/`.mjs` file runs on plain node, to compare a production build.
  */
-export function spawnTsx(file: string, env: Record<string, string>, nodeArgs: string[] = []): { child: ChildProcess; output(): string } {
+export function spawnTsx(
+  file: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): { child: ChildProcess; output(): string } {
   const loader = /\.m?js$/.test(file) ? [] : ['--import', 'tsx']
-  const child = spawn(process.execPath, [...nodeArgs, ...loader, file], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, file], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   const keep = (b: Buffer) => {
     out += b.toString('utf8')
@@ -37,7 +45,11 @@ export function spawnTsx(file: string, env: Record<string, string>, nodeArgs: st
 
 /** A clean environment: nothing of this machine's AWS setup, nothing of the caller's proxy settings. */
 export function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NODE_ENV: 'production' }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    NODE_ENV: 'production',
+  }
   isolateAwsEnv(env)
   return { ...(env as Record<string, string>), ...extra }
 }
@@ -54,7 +66,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls GET <url> every `everyMs` until it answers 200; resolves with the time it did (performance.now()). */
-export async function waitHealthy(url: string, { everyMs = 2, timeoutMs = 30_000, child }: { everyMs?: number; timeoutMs?: number; child?: ChildProcess } = {}): Promise<number> {
+export async function waitHealthy(
+  url: string,
+  { everyMs = 2, timeoutMs = 30_000, child }: { everyMs?: number; timeoutMs?: number; child?: ChildProcess } = {},
+): Promise<number> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -74,7 +89,8 @@ export async function waitHealthy(url: string, { everyMs = 2, timeoutMs = 30_000
 export function readMemory(pid: number): { rss: number; hwm: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024
+    const kb = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024
     return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
   } catch {
     return undefined
@@ -94,7 +110,10 @@ export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
 }
 
 /** Starts the real proxy (`proxy/main.ts`) on a free loopback port and waits for /health. */
-export async function spawnProxy(env: Record<string, string>, { entry = 'proxy/main.ts', nodeArgs = [] }: { entry?: string; nodeArgs?: string[] } = {}): Promise<Spawned> {
+export async function spawnProxy(
+  env: Record<string, string>,
+  { entry = 'proxy/main.ts', nodeArgs = [] }: { entry?: string; nodeArgs?: string[] } = {},
+): Promise<Spawned> {
   const port = await freePort()
   const { child, output } = spawnTsx(entry, cleanEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }), nodeArgs)
   const url = `http://127.0.0.1:${port}`

@@ -1,5 +1,9 @@
 import http from 'node:http'
-import { ConverseStreamCommand, type BedrockRuntimeClient, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime'
+import {
+  ConverseStreamCommand,
+  type BedrockRuntimeClient,
+  type ConverseStreamCommandInput,
+} from '@aws-sdk/client-bedrock-runtime'
 import { DEMO_SPACE_ID, DEMO_STORY_IDS } from '../dev/simulators/storyblok.ts'
 
 /** One stream as the editor experiences it: time to the first text and to the end, from the moment it was asked. */
@@ -30,8 +34,17 @@ export type ProxiedOptions = {
 }
 
 /** POST /api/conversation and read the SSE reply incrementally, the way plugin/src/api/readSse.ts does. */
-export function proxiedStream({ url, key, disconnectAfterFirstTextMs, onDisconnect }: ProxiedOptions): Promise<StreamTiming> {
-  const body = JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home, messages: [{ role: 'user', content: PROMPT }] })
+export function proxiedStream({
+  url,
+  key,
+  disconnectAfterFirstTextMs,
+  onDisconnect,
+}: ProxiedOptions): Promise<StreamTiming> {
+  const body = JSON.stringify({
+    spaceId: DEMO_SPACE_ID,
+    storyId: DEMO_STORY_IDS.home,
+    messages: [{ role: 'user', content: PROMPT }],
+  })
   return new Promise((resolve) => {
     const t0 = performance.now()
     let ttft = Number.NaN
@@ -45,7 +58,15 @@ export function proxiedStream({ url, key, disconnectAfterFirstTextMs, onDisconne
     const finish = (ok: boolean, why?: string) => {
       if (settled) return
       settled = true
-      resolve({ ok, ttftMs: ttft, totalMs: performance.now() - t0, lastTextMs: lastText, textEvents, notices, ...(why ? { error: why } : {}) })
+      resolve({
+        ok,
+        ttftMs: ttft,
+        totalMs: performance.now() - t0,
+        lastTextMs: lastText,
+        textEvents,
+        notices,
+        ...(why ? { error: why } : {}),
+      })
     }
     const req = http.request(
       `${url}/api/conversation`,
@@ -113,7 +134,11 @@ const SMALL_REQUEST: ConverseRequest = {
  * The question straight to the simulator through the SDK. `request` is normally the very body the proxy sent
  * (outline, tool schema and all, replayed from the simulator's record), so the ratio isolates what the proxy adds.
  */
-export async function directStream(client: BedrockRuntimeClient, modelId: string, request: ConverseRequest = SMALL_REQUEST): Promise<StreamTiming> {
+export async function directStream(
+  client: BedrockRuntimeClient,
+  modelId: string,
+  request: ConverseRequest = SMALL_REQUEST,
+): Promise<StreamTiming> {
   const t0 = performance.now()
   let ttft = Number.NaN
   let lastText = Number.NaN
@@ -128,8 +153,24 @@ export async function directStream(client: BedrockRuntimeClient, modelId: string
       }
       if (event.messageStop) stopped = true
     }
-    return { ok: stopped, ttftMs: ttft, totalMs: performance.now() - t0, lastTextMs: lastText, textEvents, notices: [], ...(stopped ? {} : { error: 'no messageStop' }) }
+    return {
+      ok: stopped,
+      ttftMs: ttft,
+      totalMs: performance.now() - t0,
+      lastTextMs: lastText,
+      textEvents,
+      notices: [],
+      ...(stopped ? {} : { error: 'no messageStop' }),
+    }
   } catch (err) {
-    return { ok: false, ttftMs: ttft, totalMs: performance.now() - t0, lastTextMs: lastText, textEvents, notices: [], error: (err as Error).name }
+    return {
+      ok: false,
+      ttftMs: ttft,
+      totalMs: performance.now() - t0,
+      lastTextMs: lastText,
+      textEvents,
+      notices: [],
+      error: (err as Error).name,
+    }
   }
 }

@@ -13,7 +13,8 @@ export type Row = {
   detail: string
 }
 
-const fmt = (x: number | string) => (typeof x === 'string' ? x : Number.isFinite(x) ? String(round(x, Math.abs(x) >= 100 ? 0 : 3)) : 'n/a')
+const fmt = (x: number | string) =>
+  typeof x === 'string' ? x : Number.isFinite(x) ? String(round(x, Math.abs(x) >= 100 ? 0 : 3)) : 'n/a'
 
 /** One plain-text table, wide but greppable: a row per figure, the verdict in its own column. */
 export function renderTable(rows: Row[]): string {
@@ -29,5 +30,9 @@ export function renderTable(rows: Row[]): string {
   const head = ['#', 'figure', 'median', 'min–max', 'goal', 'verdict', 'detail']
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)))
   const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i] ?? 0))).join(' | ')
-  return [line(head), widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? Math.min(w, 40) : w)).join('-|-'), ...cells.map(line)].join('\n')
+  return [
+    line(head),
+    widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? Math.min(w, 40) : w)).join('-|-'),
+    ...cells.map(line),
+  ].join('\n')
 }

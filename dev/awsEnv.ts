@@ -24,6 +24,7 @@ export function isolateAwsEnv(env: NodeJS.ProcessEnv = process.env): () => void 
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true'
   return function restoreAwsEnv() {
     for (const key of Object.keys(env)) if (key.startsWith('AWS_')) delete env[key]
-    for (const [key, value] of Object.entries(saved)) if (key.startsWith('AWS_') && value !== undefined) env[key] = value
+    for (const [key, value] of Object.entries(saved))
+      if (key.startsWith('AWS_') && value !== undefined) env[key] = value
   }
 }

@@ -13,9 +13,16 @@ import { DEMO_PAT, DEMO_SPACE_ID } from './simulators/storyblok.ts'
 const fileEnv = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {}
 const env = { ...fileEnv, ...process.env } as Record<string, string | undefined>
 
-const realAws = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE'] || env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] || env['AWS_WEB_IDENTITY_TOKEN_FILE'])
+const realAws = Boolean(
+  env['AWS_ACCESS_KEY_ID'] ||
+  env['AWS_PROFILE'] ||
+  env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ||
+  env['AWS_WEB_IDENTITY_TOKEN_FILE'],
+)
 const realStoryblok = Boolean(env['STORYBLOK_TOKEN'] || env['STORYBLOK_OAUTH_TOKEN'])
-if (realAws) for (const [k, v] of Object.entries(fileEnv)) if (k.startsWith('AWS_') && process.env[k] === undefined) process.env[k] = v
+if (realAws)
+  for (const [k, v] of Object.entries(fileEnv))
+    if (k.startsWith('AWS_') && process.env[k] === undefined) process.env[k] = v
 
 const proxyKey = env['PROXY_API_KEYS']?.split(',')[0]?.split('@')[0] || `playground-${randomBytes(12).toString('hex')}`
 const port = Number(env['PORT'] ?? 8000)

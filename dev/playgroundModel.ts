@@ -5,7 +5,15 @@
  */
 import { reply, type SimReply } from './simulators/bedrockScript.ts'
 
-type OutlineField = { uid: string; block: string; field: string; type: string; maxLength?: number; value: string; focus: boolean }
+type OutlineField = {
+  uid: string
+  block: string
+  field: string
+  type: string
+  maxLength?: number
+  value: string
+  focus: boolean
+}
 
 const TEXT_TYPES = new Set(['text', 'textarea', 'markdown', 'richtext'])
 const SYNONYMS: Record<string, string[]> = {
@@ -17,7 +25,11 @@ const SYNONYMS: Record<string, string[]> = {
   description: ['description', 'answer', 'beschreibung', 'antwort', 'seo'],
   label: ['label', 'button', 'cta'],
 }
-const STOP = new Set('a an the our for and with of to in on please write make me some new two three short friendly tone sentence sentences it this that is be can you shorten shorter'.split(' '))
+const STOP = new Set(
+  'a an the our for and with of to in on please write make me some new two three short friendly tone sentence sentences it this that is be can you shorten shorter'.split(
+    ' ',
+  ),
+)
 
 /** Parses the outline text the proxy puts in the system prompt. */
 export function parseOutline(text: string): OutlineField[] {
@@ -49,7 +61,13 @@ export function parseOutline(text: string): OutlineField[] {
   return out
 }
 
-const words = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^\p{L}\p{N}\s]/gu, ' ').split(/\s+/).filter(Boolean)
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
 const titleCase = (ws: string[]) => ws.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ')
 
 function score(f: OutlineField, prompt: string[]): number {
@@ -64,13 +82,16 @@ function score(f: OutlineField, prompt: string[]): number {
 
 function valueFor(f: OutlineField, prompt: string[], original: string): string {
   const blockWords = new Set(words(f.block))
-  const topic = prompt.filter((w) => !STOP.has(w) && !blockWords.has(w) && !Object.values(SYNONYMS).flat().includes(w)).slice(0, 5)
+  const topic = prompt
+    .filter((w) => !STOP.has(w) && !blockWords.has(w) && !Object.values(SYNONYMS).flat().includes(w))
+    .slice(0, 5)
   const phrase = topic.length ? titleCase(topic) : 'Something New'
   const long = f.type !== 'text'
   let value = long
     ? `${phrase}: discover what is new this season. (Simulated suggestion for “${original.slice(0, 80)}”.)`
     : `${phrase} — Simulated Headline`
-  if (f.type === 'richtext' || f.type === 'markdown') value = `**${phrase}** — discover what is new this season.\n\n(Simulated suggestion.)`
+  if (f.type === 'richtext' || f.type === 'markdown')
+    value = `**${phrase}** — discover what is new this season.\n\n(Simulated suggestion.)`
   if (f.maxLength && [...value].length > f.maxLength) value = [...value].slice(0, f.maxLength).join('').trimEnd()
   return value
 }
@@ -78,17 +99,39 @@ function valueFor(f: OutlineField, prompt: string[], original: string): string {
 export function simulatedModel(body: any): SimReply | undefined {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : []
   const last = messages.at(-1)
-  const prompt: string = (last?.content ?? []).map((c: any) => c?.text ?? '').join(' ').trim()
+  const prompt: string = (last?.content ?? [])
+    .map((c: any) => c?.text ?? '')
+    .join(' ')
+    .trim()
   const repair = (last?.content ?? []).some((c: any) => c?.toolResult)
   const tool = body?.toolConfig?.tools?.find((t: any) => t?.toolSpec?.name === 'propose_changes')
   const preface = `[Simulated Claude — no AWS call was made] Here is my suggestion for “${prompt.slice(0, 60)}”.`
-  if (!tool || repair) return reply.text(repair ? '[Simulated Claude] Fixed.' : `${preface} (No story was loaded, so there is nothing to change.)`)
+  if (!tool || repair)
+    return reply.text(
+      repair ? '[Simulated Claude] Fixed.' : `${preface} (No story was loaded, so there is nothing to change.)`,
+    )
   const outline = ((body.system ?? []) as any[]).map((s) => s?.text ?? '').join('\n')
   const fields = parseOutline(outline)
   const p = words(prompt)
-  const ranked = fields.map((f) => ({ f, s: score(f, p) })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s)
+  const ranked = fields
+    .map((f) => ({ f, s: score(f, p) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s)
   // The best-matching fields only: "the hero headline" is one field, not every headline on the page.
-  const best = ranked.length ? ranked.filter((x) => x.s === ranked[0]!.s).slice(0, 3).map((x) => x.f) : fields.filter((f) => TEXT_TYPES.has(f.type)).slice(0, 1)
+  const best = ranked.length
+    ? ranked
+        .filter((x) => x.s === ranked[0]!.s)
+        .slice(0, 3)
+        .map((x) => x.f)
+    : fields.filter((f) => TEXT_TYPES.has(f.type)).slice(0, 1)
   const changes = best.map((f) => ({ blockUid: f.uid, field: f.field, value: valueFor(f, p, prompt) }))
-  return reply.toolUse('propose_changes', { changes }, { preface, chunkSize: 24, usage: { inputTokens: Math.ceil(outline.length / 4), outputTokens: 40 + changes.length * 30 } })
+  return reply.toolUse(
+    'propose_changes',
+    { changes },
+    {
+      preface,
+      chunkSize: 24,
+      usage: { inputTokens: Math.ceil(outline.length / 4), outputTokens: 40 + changes.length * 30 },
+    },
+  )
 }

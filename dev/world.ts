@@ -12,7 +12,13 @@ import { createLifecycle, type Lifecycle } from '../proxy/lifecycle.ts'
 import { createLog } from '../proxy/createLog.ts'
 import { loadConfig, type Config } from '../proxy/loadConfig.ts'
 import { startBedrockSimulator, type BedrockSimulator, type BedrockSimulatorOptions } from './simulators/bedrock.ts'
-import { startStoryblokSimulator, type StoryblokSimulator, type StoryblokSimulatorOptions, DEMO_PAT, DEMO_SPACE_ID } from './simulators/storyblok.ts'
+import {
+  startStoryblokSimulator,
+  type StoryblokSimulator,
+  type StoryblokSimulatorOptions,
+  DEMO_PAT,
+  DEMO_SPACE_ID,
+} from './simulators/storyblok.ts'
 import { startTranscribeSimulator, type TranscribeSimulator } from './simulators/transcribe.ts'
 import { isolateAwsEnv, TEST_AWS } from './awsEnv.ts'
 
@@ -91,18 +97,18 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     startStoryblokSimulator({ ...opts.storyblok }),
   ])
   const env: Record<string, string | undefined> = {
-      PROXY_API_KEYS: TEST_PROXY_KEY,
-      STORYBLOK_TOKEN: DEMO_PAT,
-      STORYBLOK_API_URL: storyblok.url,
-      AWS_REGION: TEST_AWS.region,
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
-      AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING: transcribe.url,
-      BEDROCK_MAX_RETRIES: '1',
-      // Tests rewrite stories between cases; each turn reads afresh unless a test turns sharing on.
-      STORY_READ_CACHE_MS: '0',
-      PLAYGROUND_SIMULATED: 'true',
-      HOST: '127.0.0.1',
-      ...opts.env,
+    PROXY_API_KEYS: TEST_PROXY_KEY,
+    STORYBLOK_TOKEN: DEMO_PAT,
+    STORYBLOK_API_URL: storyblok.url,
+    AWS_REGION: TEST_AWS.region,
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
+    AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING: transcribe.url,
+    BEDROCK_MAX_RETRIES: '1',
+    // Tests rewrite stories between cases; each turn reads afresh unless a test turns sharing on.
+    STORY_READ_CACHE_MS: '0',
+    PLAYGROUND_SIMULATED: 'true',
+    HOST: '127.0.0.1',
+    ...opts.env,
   }
   const config = loadConfig(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')), {
     version: opts.version ?? '1.0.0-test',
@@ -110,7 +116,12 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const logs: string[] = []
   const log = createLog({
     level: config.logLevel,
-    secrets: [DEMO_PAT, TEST_AWS.secretAccessKey, config.storyblok.token?.value ?? '', ...config.access.apiKeys.map((k) => k.key)],
+    secrets: [
+      DEMO_PAT,
+      TEST_AWS.secretAccessKey,
+      config.storyblok.token?.value ?? '',
+      ...config.access.apiKeys.map((k) => k.key),
+    ],
     write: (line) => {
       logs.push(line)
       if (opts.echoLogs) process.stdout.write(line + '\n')
@@ -119,10 +130,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const deps = buildDeps(config, { log })
   const lifecycle = createLifecycle()
   let app!: App
-  const served = await serveApp(
-    (upgradeWebSocket) => (app = createApp(deps, { lifecycle, upgradeWebSocket })),
-    { port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' },
-  )
+  const served = await serveApp((upgradeWebSocket) => (app = createApp(deps, { lifecycle, upgradeWebSocket })), {
+    port: opts.port ?? 0,
+    host: opts.host ?? '127.0.0.1',
+  })
   return {
     proxyUrl: served.url,
     proxyKey: config.access.apiKeys[0]!.key,

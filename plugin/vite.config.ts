@@ -35,7 +35,9 @@ type TemplateNode = { type: number; props?: Array<{ type: number; name: string; 
 /** `data-testid` hooks are for the browser tests; the production bundle drops them (it is measured against a budget). */
 function stripTestIds(node: TemplateNode) {
   if (node.type !== 1 || !node.props) return
-  node.props = node.props.filter((p) => !(p.type === 6 && p.name === 'data-testid') && !(p.type === 7 && p.arg?.content === 'data-testid'))
+  node.props = node.props.filter(
+    (p) => !(p.type === 6 && p.name === 'data-testid') && !(p.type === 7 && p.arg?.content === 'data-testid'),
+  )
 }
 
 /**
@@ -52,7 +54,9 @@ export default defineConfig(({ mode }) => ({
     minifyInlineJs(),
     // The emulator build (mode "emulator", used by the browser tests) keeps the test ids.
     vue({ template: { compilerOptions: { nodeTransforms: mode === 'emulator' ? [] : [stripTestIds as never] } } }),
-    cssInjectedByJsPlugin(), ...plugins.filter((p) => !(p && 'name' in p && p.name === 'storyblok-field-plugin-print-prod'))],
+    cssInjectedByJsPlugin(),
+    ...plugins.filter((p) => !(p && 'name' in p && p.name === 'storyblok-field-plugin-print-prod')),
+  ],
   define: {
     'process.env.NODE_ENV': JSON.stringify('production'),
     // Composition API only: dropping the Options API and devtools hooks keeps the bundle well inside its budget.

@@ -73,7 +73,10 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
     await lifecycle.track(next())
   })
   // Before the body limit and auth, so floods and key guessing from one address are cut early.
-  app.use('/api/*', rateLimit(rateLimits.byAddress, (c) => `addr:${clientAddress(c, config.access)}`, 'address'))
+  app.use(
+    '/api/*',
+    rateLimit(rateLimits.byAddress, (c) => `addr:${clientAddress(c, config.access)}`, 'address'),
+  )
   app.use(
     '/api/*',
     bodyLimit({
@@ -81,7 +84,10 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
       onError: (c) => {
         // The unread rest of the body stays on the socket: tell the client not to reuse the connection.
         c.header('Connection', 'close')
-        throw new AppError({ code: 'payload_too_large', message: `The request body is larger than ${config.access.bodyLimitBytes} bytes.` })
+        throw new AppError({
+          code: 'payload_too_large',
+          message: `The request body is larger than ${config.access.bodyLimitBytes} bytes.`,
+        })
       },
     }),
   )
@@ -91,7 +97,10 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
     if (c.req.path === '/api/transcribe' && c.req.method === 'GET') return next()
     return checkApiKey(c, next)
   })
-  app.use('/api/*', rateLimit(rateLimits.byKey, (c) => c.get('apiKey')?.id, 'proxy key'))
+  app.use(
+    '/api/*',
+    rateLimit(rateLimits.byKey, (c) => c.get('apiKey')?.id, 'proxy key'),
+  )
   app.use('/api/conversation', enforceTokenBudget(tokenBudget))
   app.use('/api/test-bedrock', enforceTokenBudget(tokenBudget))
 
@@ -102,7 +111,14 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
 
   const handleError = onError(log)
   app.notFound((c) =>
-    handleError(new AppError({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path.slice(0, 200)}.`, hint: 'See docs/API.md for the routes.' }), c),
+    handleError(
+      new AppError({
+        code: 'not_found',
+        message: `No route for ${c.req.method} ${c.req.path.slice(0, 200)}.`,
+        hint: 'See docs/API.md for the routes.',
+      }),
+      c,
+    ),
   )
   app.onError(handleError)
   return app

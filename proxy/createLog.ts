@@ -18,7 +18,12 @@ export type CreateLogOptions = {
 }
 
 /** JSON lines logger that redacts secrets by key name, by known value and by shape. */
-export function createLog({ level = 'info', secrets = [], write = (l) => process.stdout.write(l + '\n'), now = Date.now }: CreateLogOptions = {}): Log {
+export function createLog({
+  level = 'info',
+  secrets = [],
+  write = (l) => process.stdout.write(l + '\n'),
+  now = Date.now,
+}: CreateLogOptions = {}): Log {
   const known = secrets.filter((s) => s.length >= 6)
   const scrubString = (s: string): string => {
     let out = s
@@ -35,12 +40,20 @@ export function createLog({ level = 'info', secrets = [], write = (l) => process
     if (Array.isArray(value)) return value.map((x) => scrub(x, depth + 1))
     return Object.fromEntries(
       // Numbers stay: `inputTokens` is a count, not a token.
-      Object.entries(value).map(([k, x]) => [k, SECRET_KEYS.test(k) && isSecretShaped(x) ? '[redacted]' : scrub(x, depth + 1)]),
+      Object.entries(value).map(([k, x]) => [
+        k,
+        SECRET_KEYS.test(k) && isSecretShaped(x) ? '[redacted]' : scrub(x, depth + 1),
+      ]),
     )
   }
   const emit = (lvl: LogLevel) => (msg: string, fields?: LogFields) => {
     if (LEVELS[lvl] < LEVELS[level]) return
-    const record = { time: new Date(now()).toISOString(), level: lvl, msg: scrubString(msg), ...(fields ? (scrub(fields) as object) : {}) }
+    const record = {
+      time: new Date(now()).toISOString(),
+      level: lvl,
+      msg: scrubString(msg),
+      ...(fields ? (scrub(fields) as object) : {}),
+    }
     write(JSON.stringify(record))
   }
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }

@@ -7,7 +7,13 @@ export type ChatContent =
   | { text: string }
   | { cachePoint: { type: 'default' } }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
-  | { toolResult: { toolUseId: string; content: Array<{ text: string } | { json: unknown }>; status?: 'success' | 'error' } }
+  | {
+      toolResult: {
+        toolUseId: string
+        content: Array<{ text: string } | { json: unknown }>
+        status?: 'success' | 'error'
+      }
+    }
 
 export type ChatMessage = { role: 'user' | 'assistant'; content: ChatContent[] }
 
@@ -123,9 +129,7 @@ export interface Storyblok {
 // ---------- Amazon Transcribe streaming ----------
 
 export type TranscriptEvent =
-  | { type: 'partial'; text: string }
-  | { type: 'final'; text: string }
-  | { type: 'language'; languageCode: string }
+  { type: 'partial'; text: string } | { type: 'final'; text: string } | { type: 'language'; languageCode: string }
 
 export type TranscribeOptions = {
   languageCode?: string

@@ -16,7 +16,10 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
     }))
 }
 
-export function lazyBedrock({ modelId, region }: { modelId: string; region: string }, load: () => Promise<Bedrock>): Bedrock {
+export function lazyBedrock(
+  { modelId, region }: { modelId: string; region: string },
+  load: () => Promise<Bedrock>,
+): Bedrock {
   const get = once(load)
   return {
     modelId,
@@ -35,7 +38,8 @@ export function lazyStoryblok(load: () => Promise<StoryblokAdapter>): StoryblokA
   return {
     getStory: async (spaceId, storyId, signal) => (await get()).getStory(spaceId, storyId, signal),
     getComponents: async (spaceId, signal) => (await get()).getComponents(spaceId, signal),
-    updateStory: async (spaceId, storyId, content, options) => (await get()).updateStory(spaceId, storyId, content, options),
+    updateStory: async (spaceId, storyId, content, options) =>
+      (await get()).updateStory(spaceId, storyId, content, options),
     findStoryBySlug: async (spaceId, slug, signal) => (await get()).findStoryBySlug(spaceId, slug, signal),
   }
 }

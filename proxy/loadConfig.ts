@@ -17,7 +17,13 @@ export type Config = {
   /** Set by the playground when the upstreams are the local simulators; answers are labelled simulated. */
   simulated: boolean
   logLevel: 'debug' | 'info' | 'warn' | 'error'
-  aws: { region: string; profile?: string; bedrockEndpoint?: string; transcribeEndpoint?: string; bearerTokenIgnored: boolean }
+  aws: {
+    region: string
+    profile?: string
+    bedrockEndpoint?: string
+    transcribeEndpoint?: string
+    bearerTokenIgnored: boolean
+  }
   bedrock: { modelId: string; maxTokens: number; firstTokenTimeoutMs: number; maxRetries: number }
   storyblok: {
     token?: { kind: 'personal' | 'oauth'; value: string }
@@ -81,7 +87,9 @@ const url = (name: string) => v.pipe(v.string(), v.trim(), v.url(`${name} must b
 const EnvSchema = v.object({
   PORT: v.optional(intIn('PORT', 0, 65535), '8000'),
   HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'HOST must not be empty')), '0.0.0.0'),
-  AWS_REGION: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS_REGION must look like us-east-1'))),
+  AWS_REGION: v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS_REGION must look like us-east-1')),
+  ),
   AWS_DEFAULT_REGION: v.optional(v.string()),
   BEDROCK_MODEL_ID: v.optional(
     v.pipe(
@@ -121,7 +129,12 @@ const EnvSchema = v.object({
   DEBUG: v.optional(bool('DEBUG'), 'false'),
   PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
   LOG_LEVEL: v.optional(
-    v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be one of debug, info, warn, error')),
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.picklist(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be one of debug, info, warn, error'),
+    ),
     'info',
   ),
 })
@@ -129,17 +142,24 @@ const EnvSchema = v.object({
 /** `key` or `key@spaceId`; the same key may appear with several spaces. */
 export function parseApiKeys(raw: string, issues: string[]): ApiKey[] {
   const byKey = new Map<string, ApiKey>()
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean)
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   entries.forEach((entry, i) => {
     const at = entry.lastIndexOf('@')
     const key = at === -1 ? entry : entry.slice(0, at)
     const space = at === -1 ? undefined : entry.slice(at + 1)
     if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
-      issues.push(`PROXY_API_KEYS entry ${i + 1} must be at least 16 printable characters without spaces (generate one with: openssl rand -hex 24)`)
+      issues.push(
+        `PROXY_API_KEYS entry ${i + 1} must be at least 16 printable characters without spaces (generate one with: openssl rand -hex 24)`,
+      )
       return
     }
     if (space !== undefined && !/^\d+$/.test(space)) {
-      issues.push(`PROXY_API_KEYS entry ${i + 1} has "@${space.length > 12 ? '…' : space}" but a space id must be a number (key@12345)`)
+      issues.push(
+        `PROXY_API_KEYS entry ${i + 1} has "@${space.length > 12 ? '…' : space}" but a space id must be a number (key@12345)`,
+      )
       return
     }
     const existing = byKey.get(key) ?? { key, id: `key${byKey.size + 1}`, spaces: [] as number[] | 'all' }
@@ -151,7 +171,10 @@ export function parseApiKeys(raw: string, issues: string[]): ApiKey[] {
 }
 
 function listOf(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 /** Pure: env in, Config out; every problem reported at once in one ConfigError. Never echoes secret values. */
@@ -174,14 +197,21 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
   }
   const apiKeys = parseApiKeys(e.PROXY_API_KEYS, issues)
   if (apiKeys.length === 0 && !issues.some((i) => i.startsWith('PROXY_API_KEYS'))) {
-    issues.push('PROXY_API_KEYS is required: a comma-separated list of keys the plugin sends as "Authorization: Bearer <key>" (npm run dev generates one for the playground)')
+    issues.push(
+      'PROXY_API_KEYS is required: a comma-separated list of keys the plugin sends as "Authorization: Bearer <key>" (npm run dev generates one for the playground)',
+    )
   }
   const allowlist = listOf(e.SPACE_ALLOWLIST)
   if (allowlist.some((s) => !/^\d+$/.test(s))) issues.push('SPACE_ALLOWLIST must be comma-separated numeric space ids')
-  const origins = e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN, ...PLAYGROUND_ORIGINS] : listOf(e.ALLOWED_ORIGINS)
+  const origins =
+    e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN, ...PLAYGROUND_ORIGINS] : listOf(e.ALLOWED_ORIGINS)
   for (const o of origins) {
-    if (o === '*') issues.push('ALLOWED_ORIGINS must list exact origins; "*" would let any website spend your AWS budget')
-    else if (!/^https?:\/\/[^/\s]+$/.test(o)) issues.push(`ALLOWED_ORIGINS entry "${o}" must be an origin like https://plugins.storyblok.com (scheme and host, no path)`)
+    if (o === '*')
+      issues.push('ALLOWED_ORIGINS must list exact origins; "*" would let any website spend your AWS budget')
+    else if (!/^https?:\/\/[^/\s]+$/.test(o))
+      issues.push(
+        `ALLOWED_ORIGINS entry "${o}" must be an origin like https://plugins.storyblok.com (scheme and host, no path)`,
+      )
   }
   const languageOptions = listOf(e.TRANSCRIBE_LANGUAGE_OPTIONS)
   if (issues.length > 0) throw new ConfigError(issues)
@@ -197,7 +227,9 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
       ...(env['AWS_PROFILE'] ? { profile: env['AWS_PROFILE'] } : {}),
       ...(env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] ? { bedrockEndpoint: env['AWS_ENDPOINT_URL_BEDROCK_RUNTIME'] } : {}),
-      ...(env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING'] ? { transcribeEndpoint: env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING'] } : {}),
+      ...(env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING']
+        ? { transcribeEndpoint: env['AWS_ENDPOINT_URL_TRANSCRIBE_STREAMING'] }
+        : {}),
       bearerTokenIgnored: Boolean(env['AWS_BEARER_TOKEN_BEDROCK']),
     },
     bedrock: {

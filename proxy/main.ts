@@ -17,7 +17,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 // Like the Python version: a .env file next to the process fills in what the environment does not set.
 const envFile = process.env['ENV_FILE'] ?? '.env'
 if (existsSync(envFile)) {
-  for (const [k, v] of Object.entries(parseEnv(readFileSync(envFile, 'utf8')))) if (process.env[k] === undefined) process.env[k] = v
+  for (const [k, v] of Object.entries(parseEnv(readFileSync(envFile, 'utf8'))))
+    if (process.env[k] === undefined) process.env[k] = v
 }
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true'
 
@@ -37,7 +38,9 @@ const log = createLog({
     config.storyblok.token?.value ?? '',
     ...config.access.apiKeys.map((k) => k.key),
     // AWS credentials stay out of Config (the SDK reads them), but the logger must still know their values.
-    ...['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK'].map((name) => process.env[name] ?? ''),
+    ...['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK'].map(
+      (name) => process.env[name] ?? '',
+    ),
   ],
 })
 const deps = buildDeps(config, { log })
@@ -53,8 +56,11 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   // /health answers while the SDK clients load (issue 8: cold start); "listening" means every route is ready. Under
   // the tsx CLI (`npm start`) a SIGTERM during such a load (one synchronous block of 60+ ms) is not acknowledged
   // within tsx's 30 ms and ends in SIGKILL, as it would during the imports before listen.
-  void deps.warm()
-    .catch((err: unknown) => log.warn('preloading the AWS and Storyblok clients failed; the first request retries', { error: String(err) }))
+  void deps
+    .warm()
+    .catch((err: unknown) =>
+      log.warn('preloading the AWS and Storyblok clients failed; the first request retries', { error: String(err) }),
+    )
     .then(() => ready(info))
 })
 ws.injectWebSocket(server)
@@ -62,13 +68,20 @@ ws.injectWebSocket(server)
 function ready(info: { address: string; port: number }) {
   log.info(`listening on http://${info.address}:${info.port}`, { port: info.port })
   if (config.aws.bearerTokenIgnored) {
-    log.warn('AWS_BEARER_TOKEN_BEDROCK is set and ignored: the proxy signs every call with SigV4 from the default credential chain')
+    log.warn(
+      'AWS_BEARER_TOKEN_BEDROCK is set and ignored: the proxy signs every call with SigV4 from the default credential chain',
+    )
   }
-  void deps.credentials.check().then((c) =>
-    c.ok
-      ? log.info('AWS credentials resolved', { source: c.source })
-      : log.warn('No AWS credentials resolved: Bedrock and Transcribe calls will fail until credentials are configured', { reason: c.error, ...(c.detail ? { detail: c.detail } : {}) }),
-  )
+  void deps.credentials
+    .check()
+    .then((c) =>
+      c.ok
+        ? log.info('AWS credentials resolved', { source: c.source })
+        : log.warn(
+            'No AWS credentials resolved: Bedrock and Transcribe calls will fail until credentials are configured',
+            { reason: c.error, ...(c.detail ? { detail: c.detail } : {}) },
+          ),
+    )
 }
 
 let stopping = false

@@ -15,7 +15,14 @@ if (run('npx', ['vite', 'build', '--config', 'plugin/vite.config.ts', '--logLeve
 }
 
 const report = 'test/artifacts/vitest-report.json'
-const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)])
+const status = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+])
 
 let passed = 0
 let failed = 0
@@ -30,7 +37,9 @@ if (existsSync(report)) {
   }
   passed = r.numPassedTests
   // A file that fails to load (or fails in a hook) has no failed test of its own: count it once.
-  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length
+  const brokenFiles = r.testResults.filter(
+    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+  ).length
   failed = r.numFailedTests + brokenFiles
   skipped = r.numPendingTests + r.numTodoTests
 } else {

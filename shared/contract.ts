@@ -11,12 +11,20 @@ export const MAX_MESSAGE_CHARS = 8_000
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))
 const ShortString = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
 /** A Storyblok language code as used in `field__i18n__<lang>` (e.g. "de", "pt-br"); "default" means none. */
-export const LanguageSchema = v.pipe(v.string(), v.maxLength(20), v.regex(/^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$|^default$|^$/, 'must be a language code like "de" or "en-US"'))
+export const LanguageSchema = v.pipe(
+  v.string(),
+  v.maxLength(20),
+  v.regex(/^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$|^default$|^$/, 'must be a language code like "de" or "en-US"'),
+)
 
 /** One turn of the conversation as the plugin sends it (text only; the proxy builds the model's content blocks). */
 export const ChatMessageSchema = v.strictObject({
   role: v.picklist(['user', 'assistant']),
-  content: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`)),
+  content: v.pipe(
+    v.string(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
+  ),
 })
 
 export type WireMessage = v.InferOutput<typeof ChatMessageSchema>
@@ -117,7 +125,14 @@ export type UsageInfo = Usage & { modelId: string }
  * story that could not be read, changes dropped after the repair round.
  */
 export type Notice = {
-  code: 'style_guide_active' | 'style_guide_truncated' | 'style_guide_missing' | 'style_guide_unavailable' | 'story_unavailable' | 'changes_dropped' | (string & {})
+  code:
+    | 'style_guide_active'
+    | 'style_guide_truncated'
+    | 'style_guide_missing'
+    | 'style_guide_unavailable'
+    | 'story_unavailable'
+    | 'changes_dropped'
+    | (string & {})
   message: string
   /** For style-guide notices: the guide story, so the plugin can link to it. */
   slug?: string

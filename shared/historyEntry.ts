@@ -25,10 +25,16 @@ export type HistoryValue = { v: 1; history: HistoryEntry[]; [key: string]: unkno
 export function readHistory(previous: unknown): { rest: Record<string, unknown>; history: HistoryEntry[] } {
   let value = previous
   if (typeof value === 'string') {
-    try { value = value.trim() ? JSON.parse(value) : undefined } catch { value = undefined }
+    try {
+      value = value.trim() ? JSON.parse(value) : undefined
+    } catch {
+      value = undefined
+    }
   }
   const list = Array.isArray(value) ? value : isRecord(value) && Array.isArray(value['history']) ? value['history'] : []
-  const rest = isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'history' && k !== 'v')) : {}
+  const rest = isRecord(value)
+    ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'history' && k !== 'v'))
+    : {}
   return { rest, history: list.filter(isEntry) }
 }
 

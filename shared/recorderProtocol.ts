@@ -26,7 +26,8 @@ const TYPES = new Set(['ready', 'need-ticket', 'state', 'partial', 'final', 'can
 export function isRecorderMessage(data: unknown, sid: string): data is RecorderMessage {
   if (typeof data !== 'object' || data === null) return false
   const d = data as Record<string, unknown>
-  if (d['source'] !== RECORDER_SOURCE || d['sid'] !== sid || typeof d['type'] !== 'string' || !TYPES.has(d['type'])) return false
+  if (d['source'] !== RECORDER_SOURCE || d['sid'] !== sid || typeof d['type'] !== 'string' || !TYPES.has(d['type']))
+    return false
   if ((d['type'] === 'partial' || d['type'] === 'final') && typeof d['text'] !== 'string') return false
   return true
 }

@@ -32,7 +32,12 @@ export async function measureCancel(world: BenchWorld, { runs }: { runs: number 
   for (let i = 0; i < runs; i++) {
     const since = Date.now()
     let disconnectedAt = 0
-    await proxiedStream({ url: world.proxy.url, key: world.proxyKey, disconnectAfterFirstTextMs: 100, onDisconnect: (at) => (disconnectedAt = at) })
+    await proxiedStream({
+      url: world.proxy.url,
+      key: world.proxyKey,
+      disconnectAfterFirstTextMs: 100,
+      onDisconnect: (at) => (disconnectedAt = at),
+    })
     const rec = await abortedAtOf(world, since)
     if (rec?.aborted && rec.abortedAt !== undefined && disconnectedAt) proxied.push(rec.abortedAt - disconnectedAt)
     else notCancelled++
@@ -42,7 +47,10 @@ export async function measureCancel(world: BenchWorld, { runs }: { runs: number 
     let abortedAt = 0
     try {
       const out = await world.direct.bedrock.send(
-        new ConverseStreamCommand({ modelId: DEFAULT_MODEL_ID, messages: [{ role: 'user', content: [{ text: PROMPT }] }] }),
+        new ConverseStreamCommand({
+          modelId: DEFAULT_MODEL_ID,
+          messages: [{ role: 'user', content: [{ text: PROMPT }] }],
+        }),
         { abortSignal: ac.signal },
       )
       for await (const e of out.stream ?? []) {

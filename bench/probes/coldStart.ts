@@ -26,7 +26,10 @@ async function timeToHealthy(file: string, env: Record<string, string>): Promise
  * Both servers start as `node --import tsx <file>` (what `tsx <file>` runs) after one discarded start each, so
  * tsx's transform cache is warm for both; pairs alternate which goes first.
  */
-export async function measureColdStart(proxyEnv: Record<string, string>, { runs, entry = 'proxy/main.ts' }: { runs: number; entry?: string }): Promise<ColdStartResult> {
+export async function measureColdStart(
+  proxyEnv: Record<string, string>,
+  { runs, entry = 'proxy/main.ts' }: { runs: number; entry?: string },
+): Promise<ColdStartResult> {
   const proxy = () => timeToHealthy(entry, { ...proxyEnv, HOST: '127.0.0.1' })
   const hello = () => timeToHealthy('bench/fixtures/helloHono.ts', {})
   await proxy()

@@ -12,7 +12,14 @@ export type LatencyResult = {
   ttftRatio: Spread
   /** P2: per-run median whole-stream duration proxied ÷ direct. */
   durationRatio: Spread
-  ms: { proxiedTtft: Spread; directTtft: Spread; proxiedTotal: Spread; directTotal: Spread; proxiedLastText: Spread; directLastText: Spread }
+  ms: {
+    proxiedTtft: Spread
+    directTtft: Spread
+    proxiedTotal: Spread
+    directTotal: Spread
+    proxiedLastText: Spread
+    directLastText: Spread
+  }
   errors: { proxied: number; direct: number; samples: string[] }
   /** Proxied streams that answered with a notice (degraded, e.g. story not readable in time). */
   degraded: { count: number; codes: string[] }
@@ -22,7 +29,9 @@ export type LatencyOptions = { concurrency: number; runs: number; batchesPerRun:
 
 /** The ConverseStream body the proxy last sent, as the simulator received it (the SDK's input has the same shape). */
 function proxiedRequest(world: BenchWorld): ConverseRequest | undefined {
-  const body: unknown = world.bedrock.requests.findLast((r) => r.operation === 'converse-stream' && r.outcome === 'content')?.body
+  const body: unknown = world.bedrock.requests.findLast(
+    (r) => r.operation === 'converse-stream' && r.outcome === 'content',
+  )?.body
   if (typeof body !== 'object' || body === null || !('messages' in body)) return undefined
   const { modelId: _ignored, ...request } = body as ConverseRequest & { modelId?: string }
   return request
@@ -34,7 +43,10 @@ const batch = (n: number, one: () => Promise<StreamTiming>) => Promise.all(Array
  * Proxied and direct batches alternate (and swap order every run) so drift of the machine — other processes,
  * GC, thermal — lands on both sides; each run gives one ratio of medians, the table shows their spread.
  */
-export async function measureLatency(world: BenchWorld, { concurrency, runs, batchesPerRun }: LatencyOptions): Promise<LatencyResult> {
+export async function measureLatency(
+  world: BenchWorld,
+  { concurrency, runs, batchesPerRun }: LatencyOptions,
+): Promise<LatencyResult> {
   const proxied = () => proxiedStream({ url: world.proxy.url, key: world.proxyKey })
   // Warm the proxy (connections, JIT, its SDK client and credential cache), then replay the request it sent.
   await batch(Math.min(concurrency, 20), proxied)

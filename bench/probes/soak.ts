@@ -33,7 +33,10 @@ const MB = 2 ** 20
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A fresh proxy process holds `concurrency` streams open for `seconds` (each finished stream is replaced at once). */
-export async function measureSoak(world: BenchWorld, { concurrency, seconds }: { concurrency: number; seconds: number }): Promise<SoakResult> {
+export async function measureSoak(
+  world: BenchWorld,
+  { concurrency, seconds }: { concurrency: number; seconds: number },
+): Promise<SoakResult> {
   const proxy = await spawnProxy(world.proxyEnv, { entry: world.proxyEntry, nodeArgs: world.proxyNodeArgs })
   try {
     await sleep(500)
@@ -86,7 +89,11 @@ export async function measureSoak(world: BenchWorld, { concurrency, seconds }: {
       errorSamples: [...errorSamples],
       degraded,
       degradedCodes: [...degradedCodes],
-      ...(exited() ? { proxyExited: `code ${proxy.child.exitCode ?? proxy.child.signalCode}: ${proxy.output().slice(-300).replace(/\s+/g, ' ')}` } : {}),
+      ...(exited()
+        ? {
+            proxyExited: `code ${proxy.child.exitCode ?? proxy.child.signalCode}: ${proxy.output().slice(-300).replace(/\s+/g, ' ')}`,
+          }
+        : {}),
       ttftMs: spread(ttfts),
       rssMb: {
         idle: idle / MB,

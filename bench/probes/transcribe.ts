@@ -31,7 +31,10 @@ function frames(seconds: number): Uint8Array[] {
 
 /** The plugin's path: ticket, WebSocket, start, real-time frames, stop; timed from `stop` to the `final` message. */
 async function proxied(world: BenchWorld, audio: Uint8Array[]): Promise<number> {
-  const res = await fetch(`${world.proxy.url}/api/transcribe/ticket`, { method: 'POST', headers: { authorization: `Bearer ${world.proxyKey}` } })
+  const res = await fetch(`${world.proxy.url}/api/transcribe/ticket`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${world.proxyKey}` },
+  })
   if (!res.ok) throw new Error(`ticket: HTTP ${res.status}`)
   const { url } = (await res.json()) as { url: string }
   const ws = new WebSocket(url.replace(/^http/, 'ws'))
@@ -39,7 +42,9 @@ async function proxied(world: BenchWorld, audio: Uint8Array[]): Promise<number> 
     let stopAt = 0
     ws.on('error', reject)
     ws.on('close', (code) => reject(new Error(`closed ${code} before final`)))
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'start', language: 'en-US', sampleRate: 16_000, encoding: 'pcm' })))
+    ws.on('open', () =>
+      ws.send(JSON.stringify({ type: 'start', language: 'en-US', sampleRate: 16_000, encoding: 'pcm' })),
+    )
     ws.on('message', async (data, isBinary) => {
       if (isBinary) return
       const msg = JSON.parse(String(data)) as { type: string; code?: string }
@@ -70,19 +75,31 @@ async function direct(world: BenchWorld, audio: Uint8Array[]): Promise<number> {
     endAt = performance.now()
   }
   const out = await world.direct.transcribe.send(
-    new StartStreamTranscriptionCommand({ LanguageCode: 'en-US', MediaEncoding: 'pcm', MediaSampleRateHertz: 16_000, AudioStream: stream() }),
+    new StartStreamTranscriptionCommand({
+      LanguageCode: 'en-US',
+      MediaEncoding: 'pcm',
+      MediaSampleRateHertz: 16_000,
+      AudioStream: stream(),
+    }),
   )
   let final = ''
   for await (const e of out.TranscriptResultStream ?? []) {
-    for (const r of e.TranscriptEvent?.Transcript?.Results ?? []) if (!r.IsPartial) final = r.Alternatives?.[0]?.Transcript ?? ''
+    for (const r of e.TranscriptEvent?.Transcript?.Results ?? [])
+      if (!r.IsPartial) final = r.Alternatives?.[0]?.Transcript ?? ''
   }
   if (!final || !endAt) throw new Error('direct: no final transcript')
   // The proxy's `final` is sent when Transcribe's stream ends (stable segments joined): the same moment.
   return performance.now() - endAt
 }
 
-export async function measureTranscribe(world: BenchWorld, { runs, seconds = 1.5 }: { runs: number; seconds?: number }): Promise<TranscribeResult> {
-  const probe = await fetch(`${world.proxy.url}/api/transcribe/ticket`, { method: 'POST', headers: { authorization: `Bearer ${world.proxyKey}` } })
+export async function measureTranscribe(
+  world: BenchWorld,
+  { runs, seconds = 1.5 }: { runs: number; seconds?: number },
+): Promise<TranscribeResult> {
+  const probe = await fetch(`${world.proxy.url}/api/transcribe/ticket`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${world.proxyKey}` },
+  })
   if (probe.status === 404) return { status: 'pending', reason: 'POST /api/transcribe/ticket is not mounted' }
   const audio = frames(seconds)
   const p: number[] = []
@@ -109,6 +126,13 @@ export async function measureTranscribe(world: BenchWorld, { runs, seconds = 1.5
       errors.push((err as Error).message)
     }
   }
-  return { status: 'measured', runs, ratio: spread(ratios), proxiedMs: spread(p), directMs: spread(d), serviceDelayMs: TRANSCRIBE_FINAL_DELAY_MS, errors: [...new Set(errors)].slice(0, 5) }
+  return {
+    status: 'measured',
+    runs,
+    ratio: spread(ratios),
+    proxiedMs: spread(p),
+    directMs: spread(d),
+    serviceDelayMs: TRANSCRIBE_FINAL_DELAY_MS,
+    errors: [...new Set(errors)].slice(0, 5),
+  }
 }
-

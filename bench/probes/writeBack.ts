@@ -33,24 +33,49 @@ function cloneHome(world: BenchWorld, count: number, firstId: number): number[] 
   if (!home) throw new Error('simulator has no home story')
   return Array.from({ length: count }, (_, i) => {
     const id = firstId + i
-    world.storyblok.setStory(DEMO_SPACE_ID, { ...home, id, slug: `bench-${id}`, full_slug: `bench-${id}`, uuid: `0c0ffee0-0000-4000-8000-${String(id).padStart(12, '0')}` })
+    world.storyblok.setStory(DEMO_SPACE_ID, {
+      ...home,
+      id,
+      slug: `bench-${id}`,
+      full_slug: `bench-${id}`,
+      uuid: `0c0ffee0-0000-4000-8000-${String(id).padStart(12, '0')}`,
+    })
     return id
   })
 }
 
-async function apply(world: BenchWorld, storyId: number, after: string): Promise<{ status: number; ms: number; code?: string }> {
+async function apply(
+  world: BenchWorld,
+  storyId: number,
+  after: string,
+): Promise<{ status: number; ms: number; code?: string }> {
   const t0 = performance.now()
   const res = await fetch(`${world.proxy.url}/api/changes`, {
     method: 'POST',
     headers: { authorization: `Bearer ${world.proxyKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId, changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HEADLINE, after }] }),
+    body: JSON.stringify({
+      spaceId: DEMO_SPACE_ID,
+      storyId,
+      changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HEADLINE, after }],
+    }),
   })
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } }
   return { status: res.status, ms: performance.now() - t0, ...(body.error?.code ? { code: body.error.code } : {}) }
 }
 
-export async function measureWriteBack(world: BenchWorld, { burstSeconds, perSecond = 10, limitPerSecond = 6 }: { burstSeconds: number; perSecond?: number; limitPerSecond?: number }): Promise<WriteBackResult> {
-  const probe = await fetch(`${world.proxy.url}/api/changes`, { method: 'POST', headers: { authorization: `Bearer ${world.proxyKey}`, 'content-type': 'application/json' }, body: '{}' })
+export async function measureWriteBack(
+  world: BenchWorld,
+  {
+    burstSeconds,
+    perSecond = 10,
+    limitPerSecond = 6,
+  }: { burstSeconds: number; perSecond?: number; limitPerSecond?: number },
+): Promise<WriteBackResult> {
+  const probe = await fetch(`${world.proxy.url}/api/changes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${world.proxyKey}`, 'content-type': 'application/json' },
+    body: '{}',
+  })
   if (probe.status === 404) return { status: 'pending', reason: 'POST /api/changes is not mounted' }
 
   const sb = world.storyblok
@@ -92,7 +117,10 @@ export async function measureWriteBack(world: BenchWorld, { burstSeconds, perSec
         applies: count,
         ok: results.filter((r) => r.status === 200).length,
         userVisible429: results.filter((r) => r.status === 429 || r.code === 'storyblok_rate_limited').length,
-        otherErrors: results.filter((r) => r.status !== 200 && r.status !== 429 && r.code !== 'storyblok_rate_limited').map((r) => `${r.status} ${r.code ?? ''}`).slice(0, 5),
+        otherErrors: results
+          .filter((r) => r.status !== 200 && r.status !== 429 && r.code !== 'storyblok_rate_limited')
+          .map((r) => `${r.status} ${r.code ?? ''}`)
+          .slice(0, 5),
         upstream429: sb.requests.filter((r) => r.status === 429).length,
         latencyMs: spread(results.map((r) => r.ms)),
       },

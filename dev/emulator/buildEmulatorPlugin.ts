@@ -9,6 +9,10 @@ import { buildPlugin } from './buildPlugin.ts'
  */
 export async function buildEmulatorPlugin({ outDir }: { outDir?: string } = {}): Promise<string> {
   const dir = outDir ?? (await mkdtemp(join(tmpdir(), 'va-emulator-plugin-')))
-  await buildPlugin({ outDir: dir, mode: 'emulator', define: { 'import.meta.env.VITE_SB_CONTAINER_ORIGIN': JSON.stringify('ancestor') } })
+  await buildPlugin({
+    outDir: dir,
+    mode: 'emulator',
+    define: { 'import.meta.env.VITE_SB_CONTAINER_ORIGIN': JSON.stringify('ancestor') },
+  })
   return dir
 }

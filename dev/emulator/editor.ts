@@ -51,7 +51,11 @@ function state(): Msg {
     releaseId: undefined,
     model,
     story: JSON.parse(JSON.stringify(story)),
-    schema: { field_type: config.fieldType, translatable: false, options: Object.entries(options).map(([name, value]) => ({ name, value: String(value) })) },
+    schema: {
+      field_type: config.fieldType,
+      translatable: false,
+      options: Object.entries(options).map(([name, value]) => ({ name, value: String(value) })),
+    },
   }
 }
 
@@ -84,13 +88,21 @@ window.addEventListener('message', ({ origin, data }: MessageEvent) => {
       if (frame && typeof data['height'] === 'number') frame.style.height = `${data['height']}px`
       return
     case 'getContext':
-      return reply({ action: 'get-context', callbackId: cb, story: JSON.parse(JSON.stringify(draft ?? { content: {} })) })
+      return reply({
+        action: 'get-context',
+        callbackId: cb,
+        story: JSON.parse(JSON.stringify(draft ?? { content: {} })),
+      })
     case 'getUserContext':
       return reply({ action: 'get-user-context', callbackId: cb, user: { isSpaceAdmin: true, permissions: undefined } })
     case 'previewDimension':
       return reply({ action: 'preview-dimension', callbackId: cb })
     case 'promptAI':
-      return reply({ action: 'prompt-ai', callbackId: cb, aiResponse: { ok: false, error: 'Storyblok AI is not available in the emulator' } })
+      return reply({
+        action: 'prompt-ai',
+        callbackId: cb,
+        aiResponse: { ok: false, error: 'Storyblok AI is not available in the emulator' },
+      })
     default:
       return undefined
   }
@@ -125,7 +137,8 @@ function textTargets(node: unknown, path: string, out: Array<{ uid: string; fiel
   const blockUid = node['_uid']
   const label = `${path}${typeof node['component'] === 'string' ? ` ${node['component']}` : ''}`.trim()
   for (const [key, value] of Object.entries(node)) {
-    if (typeof value === 'string' && typeof blockUid === 'string' && !key.startsWith('_') && key !== 'component') out.push({ uid: blockUid, field: key, label: `${label} › ${key}` })
+    if (typeof value === 'string' && typeof blockUid === 'string' && !key.startsWith('_') && key !== 'component')
+      out.push({ uid: blockUid, field: key, label: `${label} › ${key}` })
     else if (typeof value === 'object') textTargets(value, label, out)
   }
 }
@@ -141,15 +154,28 @@ async function loadStory(id: number) {
   markDirty()
   const targets: Array<{ uid: string; field: string; label: string }> = []
   textTargets(draft.content, '', targets)
-  $('edit-target').replaceChildren(...targets.map((t) => Object.assign(document.createElement('option'), { value: `${t.uid}|${t.field}`, textContent: t.label })))
+  $('edit-target').replaceChildren(
+    ...targets.map((t) =>
+      Object.assign(document.createElement('option'), { value: `${t.uid}|${t.field}`, textContent: t.label }),
+    ),
+  )
   mountPlugin()
 }
 
 function findBlock(node: unknown, blockUid: string): Record<string, unknown> | undefined {
-  if (Array.isArray(node)) { for (const n of node) { const f = findBlock(n, blockUid); if (f) return f } return undefined }
+  if (Array.isArray(node)) {
+    for (const n of node) {
+      const f = findBlock(n, blockUid)
+      if (f) return f
+    }
+    return undefined
+  }
   if (!isRecord(node)) return undefined
   if (node['_uid'] === blockUid) return node
-  for (const v of Object.values(node)) { const f = typeof v === 'object' ? findBlock(v, blockUid) : undefined; if (f) return f }
+  for (const v of Object.values(node)) {
+    const f = typeof v === 'object' ? findBlock(v, blockUid) : undefined
+    if (f) return f
+  }
   return undefined
 }
 
@@ -166,12 +192,18 @@ $('edit-apply').addEventListener('click', () => {
 
 $('save').addEventListener('click', async () => {
   if (!draft) return
-  const res = await fetch(`/sim/stories/${draft.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ story: { content: draft.content } }) })
+  const res = await fetch(`/sim/stories/${draft.id}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ story: { content: draft.content } }),
+  })
   log(`saved: ${res.status}`)
   if (res.ok) await loadStory(draft.id)
 })
 
-$('reload').addEventListener('click', () => { if (draft) void loadStory(draft.id) })
+$('reload').addEventListener('click', () => {
+  if (draft) void loadStory(draft.id)
+})
 $('mic').addEventListener('change', mountPlugin)
 $('lang').addEventListener('change', mountPlugin)
 $('story').addEventListener('change', () => void loadStory(Number($<HTMLSelectElement>('story').value)))
@@ -188,7 +220,14 @@ $<HTMLInputElement>('mic').checked = params.get('mic') !== '0'
 
 const list: unknown = await (await fetch('/sim/stories')).json()
 const stories = isRecord(list) && Array.isArray(list['stories']) ? list['stories'].filter(isRecord) : []
-$('story').replaceChildren(...stories.map((s) => Object.assign(document.createElement('option'), { value: String(s['id']), textContent: `${String(s['name'])} (${String(s['full_slug'])})` })))
+$('story').replaceChildren(
+  ...stories.map((s) =>
+    Object.assign(document.createElement('option'), {
+      value: String(s['id']),
+      textContent: `${String(s['name'])} (${String(s['full_slug'])})`,
+    }),
+  ),
+)
 const first = Number(params.get('story') ?? stories[0]?.['id'] ?? 0)
 $<HTMLSelectElement>('story').value = String(first)
 await loadStory(first)

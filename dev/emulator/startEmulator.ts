@@ -59,15 +59,25 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const pluginDir = opts.pluginDir ?? (await buildEmulatorPlugin())
   const fieldName = opts.fieldName ?? 'voice_assistant'
-  let current = { proxyUrl: opts.proxyUrl ?? '', proxyKey: opts.proxyKey ?? '', storyblok: opts.storyblok, options: opts.options ?? {} }
-  const editorJs = (await transform(await readFile(join(here, 'editor.ts'), 'utf8'), { loader: 'ts', format: 'esm', target: 'es2022' })).code
+  let current = {
+    proxyUrl: opts.proxyUrl ?? '',
+    proxyKey: opts.proxyKey ?? '',
+    storyblok: opts.storyblok,
+    options: opts.options ?? {},
+  }
+  const editorJs = (
+    await transform(await readFile(join(here, 'editor.ts'), 'utf8'), { loader: 'ts', format: 'esm', target: 'es2022' })
+  ).code
   const editorHtml = await readFile(join(here, 'editor.html'), 'utf8')
 
   const pluginServer = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', PLUGIN_PAGE)
     if (path === '/index.js') {
-      readFile(join(pluginDir, 'index.js')).then((js) => send(res, 200, 'text/javascript; charset=utf-8', js), () => send(res, 404, 'text/plain', 'run the build first'))
+      readFile(join(pluginDir, 'index.js')).then(
+        (js) => send(res, 200, 'text/javascript; charset=utf-8', js),
+        () => send(res, 404, 'text/plain', 'run the build first'),
+      )
       return
     }
     send(res, 404, 'text/plain', 'not found')
@@ -80,7 +90,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (!sb) return send(res, 503, 'application/json', JSON.stringify({ error: 'no Storyblok configured' }))
     const target = `${sb.url.replace(/\/$/, '')}/v1/spaces/${sb.spaceId}/stories${rest}`
     const body = req.method === 'PUT' ? await readBody(req) : undefined
-    const upstream = await fetch(target, { method: req.method ?? 'GET', headers: { authorization: sb.token, 'content-type': 'application/json' }, ...(body ? { body: new Uint8Array(body) } : {}) })
+    const upstream = await fetch(target, {
+      method: req.method ?? 'GET',
+      headers: { authorization: sb.token, 'content-type': 'application/json' },
+      ...(body ? { body: new Uint8Array(body) } : {}),
+    })
     send(res, upstream.status, 'application/json', Buffer.from(await upstream.arrayBuffer()))
   }
 
@@ -89,19 +103,34 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (path === '/' || path === '/editor.html') return send(res, 200, 'text/html; charset=utf-8', editorHtml)
     if (path === '/editor.js') return send(res, 200, 'text/javascript; charset=utf-8', editorJs)
     if (path === '/config.json') {
-      return send(res, 200, 'application/json', JSON.stringify({
-        pluginUrl: `${pluginOrigin}/`,
-        spaceId: current.storyblok?.spaceId ?? 0,
-        fieldName,
-        fieldType: 'storyblok-voice-assistant',
-        // Exactly what an admin would type into the field's options in the Block Library (plain-text strings).
-        // historyField stays empty unless given: the proxy accepts it only when the space's schema has that custom field.
-        options: { proxyUrl: current.proxyUrl, proxyKey: current.proxyKey, language: '', styleGuideStory: '', quickActions: '', historyField: '', ...current.options },
-      }))
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify({
+          pluginUrl: `${pluginOrigin}/`,
+          spaceId: current.storyblok?.spaceId ?? 0,
+          fieldName,
+          fieldType: 'storyblok-voice-assistant',
+          // Exactly what an admin would type into the field's options in the Block Library (plain-text strings).
+          // historyField stays empty unless given: the proxy accepts it only when the space's schema has that custom field.
+          options: {
+            proxyUrl: current.proxyUrl,
+            proxyKey: current.proxyKey,
+            language: '',
+            styleGuideStory: '',
+            quickActions: '',
+            historyField: '',
+            ...current.options,
+          },
+        }),
+      )
     }
     const sim = /^\/sim\/stories(\/\d+)?$/.exec(path)
     if (sim && (req.method === 'GET' || (req.method === 'PUT' && sim[1]))) {
-      simulator(req, res, sim[1] ?? '').catch((err: unknown) => send(res, 502, 'application/json', JSON.stringify({ error: String(err) })))
+      simulator(req, res, sim[1] ?? '').catch((err: unknown) =>
+        send(res, 502, 'application/json', JSON.stringify({ error: String(err) })),
+      )
       return
     }
     if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '')
@@ -109,7 +138,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   })
   const editorPort = await listenOn(editorServer, opts.port ?? 0)
 
-  const close = (s: Server) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()) })
+  const close = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.closeAllConnections()
+      s.close(() => resolve())
+    })
   return {
     editorUrl: `http://127.0.0.1:${editorPort}/`,
     pluginUrl: `${pluginOrigin}/`,
@@ -117,6 +150,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     configure(next) {
       current = { ...current, ...next, options: { ...current.options, ...next.options } }
     },
-    close: async () => { await Promise.all([close(editorServer), close(pluginServer)]) },
+    close: async () => {
+      await Promise.all([close(editorServer), close(pluginServer)])
+    },
   }
 }

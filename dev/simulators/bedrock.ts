@@ -174,7 +174,12 @@ export async function startBedrockSimulator(opts: BedrockSimulatorOptions = {}):
     record.akid = auth.akid
     if (!match || req.method !== 'POST') {
       record.outcome = 'httpError:UnknownOperationException'
-      return sendHttpError(res, record, { type: 'httpError', status: 404, errorType: 'UnknownOperationException', message: '' })
+      return sendHttpError(res, record, {
+        type: 'httpError',
+        status: 404,
+        errorType: 'UnknownOperationException',
+        message: '',
+      })
     }
     const next = queue.shift() ?? scriptFn?.(record.body, record) ?? defaultReply(record.body)
     record.outcome = next.type === 'httpError' ? `httpError:${next.errorType}` : next.type
@@ -233,13 +238,28 @@ function sendHttpError(res: Res, record: RecordedRequest, e: SimHttpError): void
   res.end(JSON.stringify({ [e.messageKey ?? 'message']: e.message }))
 }
 
-async function sendConverse(_req: Req, res: Res, record: RecordedRequest, r: SimContentReply, delay: number, hanging: Set<Res>) {
+async function sendConverse(
+  _req: Req,
+  res: Res,
+  record: RecordedRequest,
+  r: SimContentReply,
+  delay: number,
+  hanging: Set<Res>,
+) {
   if (delay) await sleep(delay)
   if (record.aborted) return
   if (r.fault?.kind === 'hang') return void hanging.add(res)
   if (r.fault?.kind === 'drop') return destroy(res)
   const content = r.blocks.map((b, i) =>
-    'text' in b ? { text: b.text } : { toolUse: { toolUseId: b.toolUse.toolUseId ?? toolUseIdFor(record, i), name: b.toolUse.name, input: b.toolUse.input } },
+    'text' in b
+      ? { text: b.text }
+      : {
+          toolUse: {
+            toolUseId: b.toolUse.toolUseId ?? toolUseIdFor(record, i),
+            name: b.toolUse.name,
+            input: b.toolUse.input,
+          },
+        },
   )
   const usage = usageFor(record, r)
   record.finished = true
@@ -265,7 +285,8 @@ async function sendStream(
   const frames = streamFrames(record, r)
   const fault = r.fault
   const faultAt = fault && fault.kind !== 'noMessageStop' ? Math.min(fault.afterEvents ?? 2, frames.length) : -1
-  const body = fault?.kind === 'noMessageStop' ? frames.filter((f) => f.type !== 'messageStop' && f.type !== 'metadata') : frames
+  const body =
+    fault?.kind === 'noMessageStop' ? frames.filter((f) => f.type !== 'messageStop' && f.type !== 'metadata') : frames
 
   if (timing.first) await sleep(timing.first)
   if (record.aborted) return
@@ -277,7 +298,7 @@ async function sendStream(
     if (!frame) break
     if (i > 0 && timing.each) await sleep(timing.each)
     if (record.aborted) return
-    (res as http.ServerResponse).write(frame.bytes)
+    ;(res as http.ServerResponse).write(frame.bytes)
   }
   record.finished = true
   res.end()
@@ -327,7 +348,8 @@ function streamFrames(record: RecordedRequest, r: SimContentReply): Frame[] {
   push('messageStart', { role: 'assistant' })
   r.blocks.forEach((b: SimBlock, i) => {
     if ('text' in b) {
-      for (const text of b.tokens ?? tokenize(b.text)) push('contentBlockDelta', { contentBlockIndex: i, delta: { text } })
+      for (const text of b.tokens ?? tokenize(b.text))
+        push('contentBlockDelta', { contentBlockIndex: i, delta: { text } })
     } else {
       const toolUseId = b.toolUse.toolUseId ?? toolUseIdFor(record, i)
       push('contentBlockStart', { contentBlockIndex: i, start: { toolUse: { toolUseId, name: b.toolUse.name } } })
@@ -346,7 +368,10 @@ function usageFor(record: RecordedRequest, r: SimContentReply) {
   const inputTokens = r.usage?.inputTokens ?? Math.max(1, Math.ceil(JSON.stringify(record.body ?? {}).length / 4))
   const outputTokens =
     r.usage?.outputTokens ??
-    r.blocks.reduce((n, b) => n + ('text' in b ? (b.tokens ?? tokenize(b.text)).length : chunkJson(b.toolUse.input).length), 0)
+    r.blocks.reduce(
+      (n, b) => n + ('text' in b ? (b.tokens ?? tokenize(b.text)).length : chunkJson(b.toolUse.input).length),
+      0,
+    )
   return {
     inputTokens,
     outputTokens,
@@ -377,7 +402,10 @@ function lastUserText(body: any): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]
     if (m?.role !== 'user' || !Array.isArray(m.content)) continue
-    const text = m.content.map((c: any) => (typeof c?.text === 'string' ? c.text : '')).join(' ').trim()
+    const text = m.content
+      .map((c: any) => (typeof c?.text === 'string' ? c.text : ''))
+      .join(' ')
+      .trim()
     if (text) return text.replace(/\s+/g, ' ')
   }
   return ''

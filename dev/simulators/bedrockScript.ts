@@ -61,7 +61,12 @@ export type SimHttpError = {
 const AMZN_TYPE_SUFFIX = ':http://internal.amazon.com/coral/com.amazon.bedrock/'
 export const errorTypeHeader = (type: string) => `${type}${AMZN_TYPE_SUFFIX}`
 
-const httpError = (status: number, errorType: string, message: string, extra: Partial<SimHttpError> = {}): SimHttpError => ({
+const httpError = (
+  status: number,
+  errorType: string,
+  message: string,
+  extra: Partial<SimHttpError> = {},
+): SimHttpError => ({
   type: 'httpError',
   status,
   errorType,
@@ -74,9 +79,21 @@ export const AWS_ERRORS = {
   throttling: httpError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.'),
   tooManyTokens: httpError(429, 'ThrottlingException', 'Too many tokens, please wait before trying again.'),
   tokensPerDay: httpError(429, 'ThrottlingException', 'Too many tokens per day, please wait before trying again.'),
-  modelNotReady: httpError(429, 'ModelNotReadyException', 'Model is not ready to serve inference requests. The model is being loaded.'),
-  serviceQuotaExceeded: httpError(400, 'ServiceQuotaExceededException', 'Your request exceeded the service quota for your account.'),
-  accessDeniedModel: httpError(403, 'AccessDeniedException', "You don't have access to the model with the specified model ID."),
+  modelNotReady: httpError(
+    429,
+    'ModelNotReadyException',
+    'Model is not ready to serve inference requests. The model is being loaded.',
+  ),
+  serviceQuotaExceeded: httpError(
+    400,
+    'ServiceQuotaExceededException',
+    'Your request exceeded the service quota for your account.',
+  ),
+  accessDeniedModel: httpError(
+    403,
+    'AccessDeniedException',
+    "You don't have access to the model with the specified model ID.",
+  ),
   accessDeniedMarketplace: httpError(
     403,
     'AccessDeniedException',
@@ -111,10 +128,22 @@ export const AWS_ERRORS = {
     '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
   ),
   serviceUnavailable: httpError(503, 'ServiceUnavailableException', 'Bedrock is unable to process your request.'),
-  internalServer: httpError(500, 'InternalServerException', 'The server encountered an internal error while processing the request.'),
-  modelTimeout: httpError(408, 'ModelTimeoutException', 'Model has timed out in processing the request. Try your request again.'),
+  internalServer: httpError(
+    500,
+    'InternalServerException',
+    'The server encountered an internal error while processing the request.',
+  ),
+  modelTimeout: httpError(
+    408,
+    'ModelTimeoutException',
+    'Model has timed out in processing the request. Try your request again.',
+  ),
   expiredToken: httpError(403, 'ExpiredTokenException', 'The security token included in the request is expired'),
-  unrecognizedClient: httpError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.'),
+  unrecognizedClient: httpError(
+    403,
+    'UnrecognizedClientException',
+    'The security token included in the request is invalid.',
+  ),
   invalidSignature: httpError(
     403,
     'InvalidSignatureException',
@@ -148,7 +177,11 @@ export const reply = {
   error: (e: SimHttpError, extra: Partial<SimHttpError> = {}): SimHttpError => ({ ...e, ...extra }),
   hang: (): SimReply => ({ type: 'hang' }),
   /** Text then a mid-stream exception frame (lowerCamel type, e.g. `throttlingException`). */
-  streamException: (exceptionType: string, message: string, text = 'Partial answer that gets cut'): SimContentReply => ({
+  streamException: (
+    exceptionType: string,
+    message: string,
+    text = 'Partial answer that gets cut',
+  ): SimContentReply => ({
     type: 'content',
     blocks: [{ text }],
     fault: { kind: 'exception', exceptionType, message, afterEvents: 2 },

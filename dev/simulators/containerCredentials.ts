@@ -41,7 +41,9 @@ export type ContainerCredentialsSimulator = {
 }
 
 /** Loopback ECS container-credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI). */
-export async function startContainerCredentials(opts: ContainerCredentialsOptions = {}): Promise<ContainerCredentialsSimulator> {
+export async function startContainerCredentials(
+  opts: ContainerCredentialsOptions = {},
+): Promise<ContainerCredentialsSimulator> {
   const { path = '/creds', authToken, rotate = true, secrets, now = () => new Date() } = opts
   let ttlMs = opts.ttlMs ?? 3_600_000
   let fetches = 0

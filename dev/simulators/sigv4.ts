@@ -43,7 +43,8 @@ export type VerifySigV4Input = {
 }
 
 const STREAMING_PREFIX = 'STREAMING-'
-const AUTH_PATTERN = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/
+const AUTH_PATTERN =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/
 
 export const SIGV4_MESSAGES = {
   invalidSignature:
@@ -59,19 +60,36 @@ export const SIGV4_MESSAGES = {
  * list from the Authorization header decides which values are rebuilt.
  */
 export async function verifySigV4(input: VerifySigV4Input): Promise<SigV4Result> {
-  const { method, rawPath, headers, body, service, region, expiredTokens, now = new Date(), maxSkewMs = 5 * 60_000 } = input
+  const {
+    method,
+    rawPath,
+    headers,
+    body,
+    service,
+    region,
+    expiredTokens,
+    now = new Date(),
+    maxSkewMs = 5 * 60_000,
+  } = input
   const authorization = header(headers, 'authorization')
   if (!authorization) return fail('MissingAuthenticationTokenException', SIGV4_MESSAGES.missingAuth)
   const m = AUTH_PATTERN.exec(authorization)
-  if (!m) return fail('InvalidSignatureException', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`)
+  if (!m)
+    return fail(
+      'InvalidSignatureException',
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`,
+    )
   const [, akid = '', , scopeRegion, scopeService, signedList = '', signature = ''] = m
 
   const token = header(headers, 'x-amz-security-token')
-  if (token !== undefined && expiredTokens?.has(token)) return fail('ExpiredTokenException', SIGV4_MESSAGES.expiredToken)
+  if (token !== undefined && expiredTokens?.has(token))
+    return fail('ExpiredTokenException', SIGV4_MESSAGES.expiredToken)
   const secret = lookup(input.secrets, akid)
   if (!secret) return fail('UnrecognizedClientException', SIGV4_MESSAGES.unrecognizedClient)
-  if ((secret.sessionToken ?? undefined) !== token) return fail('UnrecognizedClientException', SIGV4_MESSAGES.unrecognizedClient)
-  if (secret.expiresAt && secret.expiresAt.getTime() <= now.getTime()) return fail('ExpiredTokenException', SIGV4_MESSAGES.expiredToken)
+  if ((secret.sessionToken ?? undefined) !== token)
+    return fail('UnrecognizedClientException', SIGV4_MESSAGES.unrecognizedClient)
+  if (secret.expiresAt && secret.expiresAt.getTime() <= now.getTime())
+    return fail('ExpiredTokenException', SIGV4_MESSAGES.expiredToken)
 
   const amzDate = header(headers, 'x-amz-date')
   const signingDate = amzDate ? parseAmzDate(amzDate) : undefined
@@ -167,7 +185,10 @@ export function parseAmzDate(s: string): Date | undefined {
 }
 
 function formatAmzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 }
 
 /** Splits `/path?query` as received by node:http / node:http2. */

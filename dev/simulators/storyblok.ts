@@ -132,7 +132,7 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
       updated_at: 'updated_at' in copy && typeof copy.updated_at === 'string' ? copy.updated_at : nextTimestamp(),
       published: 'published' in copy ? copy.published : copy.published_at !== null,
       unpublished_changes: 'unpublished_changes' in copy ? copy.unpublished_changes : false,
-      current_version_id: 'current_version_id' in copy ? copy.current_version_id : 1000 + copy.id % 1000,
+      current_version_id: 'current_version_id' in copy ? copy.current_version_id : 1000 + (copy.id % 1000),
       is_folder: false,
     }
   }

@@ -124,8 +124,27 @@ function homeContent(): Blok {
         vertical_alignment: 'center',
         full_height: false,
         overlay: '',
-        background_image: { id: 1001, alt: 'Rocket launch', name: '', focus: '', title: '', filename: 'https://a.storyblok.com/f/288868932106293/1920x1080/abc/hero.jpg', copyright: '', fieldtype: 'asset', is_external_url: false },
-        background_video: { id: null, alt: null, name: '', focus: null, title: null, filename: '', copyright: null, fieldtype: 'asset' },
+        background_image: {
+          id: 1001,
+          alt: 'Rocket launch',
+          name: '',
+          focus: '',
+          title: '',
+          filename: 'https://a.storyblok.com/f/288868932106293/1920x1080/abc/hero.jpg',
+          copyright: '',
+          fieldtype: 'asset',
+          is_external_url: false,
+        },
+        background_video: {
+          id: null,
+          alt: null,
+          name: '',
+          focus: null,
+          title: null,
+          filename: '',
+          copyright: null,
+          fieldtype: 'asset',
+        },
         buttons: [{ ...button(3, 'Start free trial') }],
       },
       {
@@ -151,9 +170,39 @@ function homeContent(): Blok {
         cols: '3',
         background_color: 'white',
         cards: [
-          { _uid: DEMO_UIDS.featureCard1, component: 'grid-card', label: 'Visual editing', text: 'See your page while you write it.', button: [], icon_width: '80', text_color: 'dark', icon: { id: null, filename: '', fieldtype: 'asset' }, background_color: { value: '#ffffff', plugin: 'native-color-picker' } },
-          { _uid: DEMO_UIDS.featureCard2, component: 'grid-card', label: 'Localization', text: 'Translate field by field, publish per language.', button: [], icon_width: '80', text_color: 'dark', icon: { id: null, filename: '', fieldtype: 'asset' }, background_color: { value: '#ffffff', plugin: 'native-color-picker' } },
-          { _uid: DEMO_UIDS.featureCard3, component: 'grid-card', label: 'Workflows', text: 'Review and approve before anything goes live.', button: [], icon_width: '80', text_color: 'dark', icon: { id: null, filename: '', fieldtype: 'asset' }, background_color: { value: '#ffffff', plugin: 'native-color-picker' } },
+          {
+            _uid: DEMO_UIDS.featureCard1,
+            component: 'grid-card',
+            label: 'Visual editing',
+            text: 'See your page while you write it.',
+            button: [],
+            icon_width: '80',
+            text_color: 'dark',
+            icon: { id: null, filename: '', fieldtype: 'asset' },
+            background_color: { value: '#ffffff', plugin: 'native-color-picker' },
+          },
+          {
+            _uid: DEMO_UIDS.featureCard2,
+            component: 'grid-card',
+            label: 'Localization',
+            text: 'Translate field by field, publish per language.',
+            button: [],
+            icon_width: '80',
+            text_color: 'dark',
+            icon: { id: null, filename: '', fieldtype: 'asset' },
+            background_color: { value: '#ffffff', plugin: 'native-color-picker' },
+          },
+          {
+            _uid: DEMO_UIDS.featureCard3,
+            component: 'grid-card',
+            label: 'Workflows',
+            text: 'Review and approve before anything goes live.',
+            button: [],
+            icon_width: '80',
+            text_color: 'dark',
+            icon: { id: null, filename: '', fieldtype: 'asset' },
+            background_color: { value: '#ffffff', plugin: 'native-color-picker' },
+          },
         ],
       },
       {
@@ -163,9 +212,30 @@ function homeContent(): Blok {
         lead: 'Short answers to what people ask us most.',
         always_accordion: true,
         entries: [
-          { _uid: DEMO_UIDS.faqItem1, component: 'tabbed-content-entry', headline: 'Can I try it for free?', description: 'Yes. The Starter plan is free forever for one user.', button: [], image: { id: null, filename: '', fieldtype: 'asset' } },
-          { _uid: DEMO_UIDS.faqItem2, component: 'tabbed-content-entry', headline: 'Which frameworks are supported?', description: 'Any framework that can fetch JSON: Next.js, Nuxt, Astro, SvelteKit and more.', button: [], image: { id: null, filename: '', fieldtype: 'asset' } },
-          { _uid: DEMO_UIDS.faqItem3, component: 'tabbed-content-entry', headline: 'Where is my content stored?', description: 'In the region you choose when you create the space, for example the EU.', button: [], image: { id: null, filename: '', fieldtype: 'asset' } },
+          {
+            _uid: DEMO_UIDS.faqItem1,
+            component: 'tabbed-content-entry',
+            headline: 'Can I try it for free?',
+            description: 'Yes. The Starter plan is free forever for one user.',
+            button: [],
+            image: { id: null, filename: '', fieldtype: 'asset' },
+          },
+          {
+            _uid: DEMO_UIDS.faqItem2,
+            component: 'tabbed-content-entry',
+            headline: 'Which frameworks are supported?',
+            description: 'Any framework that can fetch JSON: Next.js, Nuxt, Astro, SvelteKit and more.',
+            button: [],
+            image: { id: null, filename: '', fieldtype: 'asset' },
+          },
+          {
+            _uid: DEMO_UIDS.faqItem3,
+            component: 'tabbed-content-entry',
+            headline: 'Where is my content stored?',
+            description: 'In the region you choose when you create the space, for example the EU.',
+            button: [],
+            image: { id: null, filename: '', fieldtype: 'asset' },
+          },
         ],
       },
       {
@@ -176,8 +246,28 @@ function homeContent(): Blok {
         cols: '2',
         background_color: 'white',
         cards: [
-          { _uid: DEMO_UIDS.priceStarter, component: 'price-card', headline: 'Starter', subheadline: 'For side projects', price: '0', text_below_price: p('per month'), button: [button(16, 'Sign up')], text_below_button: p('No credit card needed.'), most_popular: false },
-          { _uid: DEMO_UIDS.priceBusiness, component: 'price-card', headline: 'Business', subheadline: 'For growing teams', price: '99', text_below_price: p('per month, billed yearly'), button: [button(17, 'Talk to sales')], text_below_button: p('Cancel any time.'), most_popular: true },
+          {
+            _uid: DEMO_UIDS.priceStarter,
+            component: 'price-card',
+            headline: 'Starter',
+            subheadline: 'For side projects',
+            price: '0',
+            text_below_price: p('per month'),
+            button: [button(16, 'Sign up')],
+            text_below_button: p('No credit card needed.'),
+            most_popular: false,
+          },
+          {
+            _uid: DEMO_UIDS.priceBusiness,
+            component: 'price-card',
+            headline: 'Business',
+            subheadline: 'For growing teams',
+            price: '99',
+            text_below_price: p('per month, billed yearly'),
+            button: [button(17, 'Talk to sales')],
+            text_below_button: p('Cancel any time.'),
+            most_popular: true,
+          },
         ],
       },
     ],
@@ -192,19 +282,46 @@ function articleContent(): Blok {
     headline__i18n__de: 'Warum Headless-Inhalte gewinnen',
     subheadline: 'Five lessons from teams that moved',
     teaser: 'Moving to a headless CMS changed how these teams plan, write and ship content.',
-    teaser__i18n__de: 'Der Umstieg auf ein Headless-CMS hat verändert, wie diese Teams Inhalte planen und veröffentlichen.',
+    teaser__i18n__de:
+      'Der Umstieg auf ein Headless-CMS hat verändert, wie diese Teams Inhalte planen und veröffentlichen.',
     text: {
       type: 'doc',
       content: [
         { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'One source, many channels' }] },
-        { type: 'paragraph', content: [{ type: 'text', text: 'Write once and publish to the web, apps and ' }, { type: 'text', text: 'voice assistants', marks: [{ type: 'bold' }] }, { type: 'text', text: '.' }] },
-        { type: 'bullet_list', content: [
-          { type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Faster launches' }] }] },
-          { type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Fewer copy-paste errors' }] }] },
-        ] },
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Write once and publish to the web, apps and ' },
+            { type: 'text', text: 'voice assistants', marks: [{ type: 'bold' }] },
+            { type: 'text', text: '.' },
+          ],
+        },
+        {
+          type: 'bullet_list',
+          content: [
+            {
+              type: 'list_item',
+              content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Faster launches' }] }],
+            },
+            {
+              type: 'list_item',
+              content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Fewer copy-paste errors' }] }],
+            },
+          ],
+        },
       ],
     },
-    image: { id: 1002, alt: 'Team at a whiteboard', name: '', focus: '', title: '', filename: 'https://a.storyblok.com/f/288868932106293/1600x900/def/team.jpg', copyright: '', fieldtype: 'asset', is_external_url: false },
+    image: {
+      id: 1002,
+      alt: 'Team at a whiteboard',
+      name: '',
+      focus: '',
+      title: '',
+      filename: 'https://a.storyblok.com/f/288868932106293/1600x900/def/team.jpg',
+      copyright: '',
+      fieldtype: 'asset',
+      is_external_url: false,
+    },
     author: '',
     categories: [],
   }
@@ -228,7 +345,14 @@ function brandVoiceContent(): Blok {
   }
 }
 
-function story(id: number, name: string, fullSlug: string, content: Blok, parentId: number | null, published: boolean): SeedStory {
+function story(
+  id: number,
+  name: string,
+  fullSlug: string,
+  content: Blok,
+  parentId: number | null,
+  published: boolean,
+): SeedStory {
   const slug = fullSlug.split('/').at(-1) ?? fullSlug
   return {
     id,
@@ -254,7 +378,14 @@ export function storyblokDemoSeed(): StoryblokSeed {
         components,
         stories: [
           story(DEMO_STORY_IDS.home, 'Home', DEMO_SLUGS.home, homeContent(), null, true),
-          story(DEMO_STORY_IDS.article, 'Why headless content wins', DEMO_SLUGS.article, articleContent(), 611000010, true),
+          story(
+            DEMO_STORY_IDS.article,
+            'Why headless content wins',
+            DEMO_SLUGS.article,
+            articleContent(),
+            611000010,
+            true,
+          ),
           story(DEMO_STORY_IDS.brandVoice, 'Brand voice', DEMO_SLUGS.brandVoice, brandVoiceContent(), 611000011, false),
         ],
       },
@@ -262,7 +393,14 @@ export function storyblokDemoSeed(): StoryblokSeed {
         spaceId: OTHER_SPACE_ID,
         components: demoComponents(),
         stories: [
-          story(DEMO_STORY_IDS.other, 'Other home', 'home', { _uid: DEMO_UIDS.otherRoot, component: 'default-page', body: [] }, null, false),
+          story(
+            DEMO_STORY_IDS.other,
+            'Other home',
+            'home',
+            { _uid: DEMO_UIDS.otherRoot, component: 'default-page', body: [] },
+            null,
+            false,
+          ),
         ],
       },
     ],

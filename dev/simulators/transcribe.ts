@@ -112,20 +112,36 @@ export async function startTranscribeSimulator({
   const waiters = new Set<() => void>()
   let fallbackPlan = defaultPlan
 
-  function handler(req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) {
+  function handler(
+    req: http.IncomingMessage | http2.Http2ServerRequest,
+    res: http.ServerResponse | http2.Http2ServerResponse,
+  ) {
     void handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) sendError(res, 500, 'InternalFailureException', String(err))
       else res.destroy()
     })
   }
 
-  async function handle(req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) {
+  async function handle(
+    req: http.IncomingMessage | http2.Http2ServerRequest,
+    res: http.ServerResponse | http2.Http2ServerResponse,
+  ) {
     const { rawPath, query } = splitUrl(req.url ?? '/')
     if (req.method !== 'POST' || rawPath !== '/stream-transcription') {
       return sendError(res, 404, 'UnknownOperationException', 'Not found')
     }
     const headers = req.headers as Record<string, string | string[] | undefined>
-    const auth = await verifySigV4({ method: 'POST', rawPath, query, headers, body: undefined, service: SERVICE, region, secrets, ...(expiredTokens ? { expiredTokens } : {}) })
+    const auth = await verifySigV4({
+      method: 'POST',
+      rawPath,
+      query,
+      headers,
+      body: undefined,
+      service: SERVICE,
+      region,
+      secrets,
+      ...(expiredTokens ? { expiredTokens } : {}),
+    })
     if (!auth.ok) return sendError(res, 403, auth.type, auth.message)
     if (headers['x-amz-content-sha256'] !== 'STREAMING-AWS4-HMAC-SHA256-EVENTS') {
       return sendError(res, 400, 'BadRequestException', 'Expected a signed event stream payload.')
@@ -205,10 +221,18 @@ export async function startTranscribeSimulator({
     let voicedWindows = 0
     let stopped = false
     const write = (msg: Message) => {
-      if (!silent && !stopped && !res.writableEnded && !res.destroyed) (res as http.ServerResponse).write(codec.encode(msg))
+      if (!silent && !stopped && !res.writableEnded && !res.destroyed)
+        (res as http.ServerResponse).write(codec.encode(msg))
     }
     const emitException = (type: string, message: string) => {
-      write({ headers: { ':message-type': str('exception'), ':exception-type': str(type), ':content-type': str('application/json') }, body: fromUtf8(JSON.stringify({ Message: message })) })
+      write({
+        headers: {
+          ':message-type': str('exception'),
+          ':exception-type': str(type),
+          ':content-type': str('application/json'),
+        },
+        body: fromUtf8(JSON.stringify({ Message: message })),
+      })
       stopped = true
       res.end()
     }
@@ -234,7 +258,10 @@ export async function startTranscribeSimulator({
         const got = Buffer.from(sig.value).toString('hex')
         if (expected.signature !== got) {
           session.signaturesOk = false
-          return emitException('BadRequestException', 'The event signature we calculated does not match the signature you provided.')
+          return emitException(
+            'BadRequestException',
+            'The event signature we calculated does not match the signature you provided.',
+          )
         }
         priorSignature = got
         if (outer.body.length === 0) {
@@ -260,7 +287,8 @@ export async function startTranscribeSimulator({
       }
       if (session.endedByClient) break
     }
-    if (fault?.type === 'exception') return emitException(fault.exceptionType, fault.message ?? defaultMessage(fault.exceptionType))
+    if (fault?.type === 'exception')
+      return emitException(fault.exceptionType, fault.message ?? defaultMessage(fault.exceptionType))
     if (silent) return // hang: keep the stream open until the client gives up
     if (!session.endedByClient) return // aborted: nothing more to say
     for (const ev of script.onEnd(session.audio)) sendResult(ev)
@@ -276,10 +304,16 @@ export async function startTranscribeSimulator({
         IsPartial: ev.partial,
         ChannelId: 'ch_0',
         Alternatives: [{ Transcript: ev.text, Items: [] }],
-        ...(detected ? { LanguageCode: detected, LanguageIdentification: [{ LanguageCode: detected, Score: 0.98 }] } : {}),
+        ...(detected
+          ? { LanguageCode: detected, LanguageIdentification: [{ LanguageCode: detected, Score: 0.98 }] }
+          : {}),
       }
       write({
-        headers: { ':message-type': str('event'), ':event-type': str('TranscriptEvent'), ':content-type': str('application/json') },
+        headers: {
+          ':message-type': str('event'),
+          ':event-type': str('TranscriptEvent'),
+          ':content-type': str('application/json'),
+        },
         body: fromUtf8(JSON.stringify({ Transcript: { Results: [result] } })),
       })
     }
@@ -320,8 +354,12 @@ type ScriptResult = { resultId: string; partial: boolean; text: string; startTim
 function scriptFor(plan: SessionPlan) {
   const { minVoicedMs = 100, wordEveryMs = 300 } = plan
   const phrase = plan.phrase ?? heardDuration
-  const textOf = (a: AudioSummary) => (a.voicedMs < minVoicedMs ? '' : typeof phrase === 'function' ? phrase(a) : phrase)
-  const segmentsOf = (a: AudioSummary) => textOf(a).split('|').map((s) => s.trim().split(/\s+/).filter(Boolean))
+  const textOf = (a: AudioSummary) =>
+    a.voicedMs < minVoicedMs ? '' : typeof phrase === 'function' ? phrase(a) : phrase
+  const segmentsOf = (a: AudioSummary) =>
+    textOf(a)
+      .split('|')
+      .map((s) => s.trim().split(/\s+/).filter(Boolean))
   let segment = 0
   let revealed = 0 // words of the current segment already sent
   let resultId = randomUUID()
@@ -404,8 +442,17 @@ function str(value: string): MessageHeaders[string] {
   return { type: 'string', value }
 }
 
-function sendError(res: http.ServerResponse | http2.Http2ServerResponse, status: number, type: string, message: string) {
+function sendError(
+  res: http.ServerResponse | http2.Http2ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+) {
   if (res.headersSent) return void res.end()
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': type,
+    'x-amzn-requestid': randomUUID(),
+  })
   res.end(JSON.stringify({ message }))
 }

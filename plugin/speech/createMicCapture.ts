@@ -40,7 +40,11 @@ export async function createMicCapture(options: MicCaptureOptions): Promise<MicC
     AudioContext: Ctx = globalThis.AudioContext,
     AudioWorkletNode: WorkletNode = globalThis.AudioWorkletNode,
   } = options
-  const stream = options.stream ?? (await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true } }))
+  const stream =
+    options.stream ??
+    (await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+    }))
   const stopTracks = () => stream.getTracks().forEach((t) => t.stop())
   let ctx: AudioContext | undefined
   try {
@@ -69,7 +73,9 @@ export async function createMicCapture(options: MicCaptureOptions): Promise<MicC
       } finally {
         URL.revokeObjectURL(url)
       }
-      const worklet = new WorkletNode(context, CAPTURE_PROCESSOR_NAME, { processorOptions: { targetRate: TARGET_RATE, frameMs } })
+      const worklet = new WorkletNode(context, CAPTURE_PROCESSOR_NAME, {
+        processorOptions: { targetRate: TARGET_RATE, frameMs },
+      })
       let lastFrame: (() => void) | undefined
       worklet.port.onmessage = (e: MessageEvent<CaptureFrame>) => {
         onFrame(new Uint8Array(e.data.pcm), e.data.rms)

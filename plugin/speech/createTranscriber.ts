@@ -62,7 +62,9 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
   type Attempt = { ws?: WebSocketLike; sent: number; final: Promise<string>; ready: Promise<void> }
 
   async function ticket(): Promise<{ url: string }> {
-    const t = options.getTicket ? await options.getTicket() : await fetchTicket({ baseUrl: options.baseUrl, proxyKey: options.proxyKey, fetch })
+    const t = options.getTicket
+      ? await options.getTicket()
+      : await fetchTicket({ baseUrl: options.baseUrl, proxyKey: options.proxyKey, fetch })
     return { url: wsUrl(options.baseUrl, t) }
   }
 
@@ -79,31 +81,48 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
         if (err) reject(err)
         else resolve(text)
       }
-      ticket().then(({ url }) => {
-        if (cancelled) return settle(fail('cancelled', 'Cancelled.', undefined, false))
-        const ws = new WebSocket(url)
-        ws.binaryType = 'arraybuffer'
-        a.ws = ws
-        ws.onopen = () => {
-          ws.send(JSON.stringify({ type: 'start', language: options.language ?? 'default', sampleRate: 16_000, encoding: 'pcm' }))
-          flush(a)
-          if (finishing) ws.send(JSON.stringify({ type: 'stop' }))
-          resolveReady()
-        }
-        ws.onmessage = (ev) => {
-          const m = parse(ev.data)
-          if (!m) return
-          if (m.type === 'partial') options.onPartial?.(m.text)
-          else if (m.type === 'language') options.onLanguage?.(m.languageCode)
-          else if (m.type === 'final') settle(undefined, m.text)
-          else if (m.type === 'error') settle(fail(m.code, m.message, m.hint, isRetryable(m.code)))
-        }
-        ws.onclose = (ev) => {
-          settle(fail('network', 'The connection to the proxy was lost before the transcript arrived.', 'Retry: your recording was kept.', true))
-          void ev
-        }
-        ws.onerror = () => undefined // onclose follows and says what happened
-      }, (err: unknown) => settle(isTranscriberError(err) ? err : fail('network', String(err), undefined, true)))
+      ticket().then(
+        ({ url }) => {
+          if (cancelled) return settle(fail('cancelled', 'Cancelled.', undefined, false))
+          const ws = new WebSocket(url)
+          ws.binaryType = 'arraybuffer'
+          a.ws = ws
+          ws.onopen = () => {
+            ws.send(
+              JSON.stringify({
+                type: 'start',
+                language: options.language ?? 'default',
+                sampleRate: 16_000,
+                encoding: 'pcm',
+              }),
+            )
+            flush(a)
+            if (finishing) ws.send(JSON.stringify({ type: 'stop' }))
+            resolveReady()
+          }
+          ws.onmessage = (ev) => {
+            const m = parse(ev.data)
+            if (!m) return
+            if (m.type === 'partial') options.onPartial?.(m.text)
+            else if (m.type === 'language') options.onLanguage?.(m.languageCode)
+            else if (m.type === 'final') settle(undefined, m.text)
+            else if (m.type === 'error') settle(fail(m.code, m.message, m.hint, isRetryable(m.code)))
+          }
+          ws.onclose = (ev) => {
+            settle(
+              fail(
+                'network',
+                'The connection to the proxy was lost before the transcript arrived.',
+                'Retry: your recording was kept.',
+                true,
+              ),
+            )
+            void ev
+          }
+          ws.onerror = () => undefined // onclose follows and says what happened
+        },
+        (err: unknown) => settle(isTranscriberError(err) ? err : fail('network', String(err), undefined, true)),
+      )
     })
     a.final.catch(() => undefined) // observed by finish()/retry(); avoid unhandled rejections meanwhile
     return a
@@ -166,10 +185,21 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
 }
 
 /** POST /api/transcribe/ticket with the proxy key; rejects with a TranscriberError carrying the proxy's code and hint. */
-export async function fetchTicket({ baseUrl, proxyKey, fetch = globalThis.fetch }: { baseUrl: string; proxyKey?: string | undefined; fetch?: typeof globalThis.fetch }): Promise<string> {
+export async function fetchTicket({
+  baseUrl,
+  proxyKey,
+  fetch = globalThis.fetch,
+}: {
+  baseUrl: string
+  proxyKey?: string | undefined
+  fetch?: typeof globalThis.fetch
+}): Promise<string> {
   let res: Response
   try {
-    res = await fetch(new URL('/api/transcribe/ticket', baseUrl), { method: 'POST', headers: proxyKey ? { authorization: `Bearer ${proxyKey}` } : {} })
+    res = await fetch(new URL('/api/transcribe/ticket', baseUrl), {
+      method: 'POST',
+      headers: proxyKey ? { authorization: `Bearer ${proxyKey}` } : {},
+    })
   } catch {
     throw fail('network', 'Could not reach the proxy.', 'Check the network and the proxy URL, then retry.', true)
   }
@@ -210,7 +240,15 @@ function parse(data: unknown): WsServerMessage | undefined {
 
 /** Failures a second attempt with the same audio can fix (not: too long, bad request, misconfiguration). */
 function isRetryable(code: string): boolean {
-  return ['transcribe_unavailable', 'transcribe_limit_exceeded', 'upstream_timeout', 'rate_limited', 'internal', 'shutting_down', 'transcribe_session_limit'].includes(code)
+  return [
+    'transcribe_unavailable',
+    'transcribe_limit_exceeded',
+    'upstream_timeout',
+    'rate_limited',
+    'internal',
+    'shutting_down',
+    'transcribe_session_limit',
+  ].includes(code)
 }
 
 function fail(code: string, message: string, hint: string | undefined, retryable: boolean): TranscriberError {
@@ -218,5 +256,10 @@ function fail(code: string, message: string, hint: string | undefined, retryable
 }
 
 export function isTranscriberError(e: unknown): e is TranscriberError {
-  return typeof e === 'object' && e !== null && typeof (e as TranscriberError).code === 'string' && typeof (e as TranscriberError).retryable === 'boolean'
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as TranscriberError).code === 'string' &&
+    typeof (e as TranscriberError).retryable === 'boolean'
+  )
 }

@@ -27,18 +27,25 @@ export async function detectMicAccess({
   document = globalThis.document,
 }: { navigator?: Pick<Navigator, 'mediaDevices'>; document?: unknown } = {}): Promise<MicAccess> {
   if (typeof navigator?.mediaDevices?.getUserMedia !== 'function') {
-    return { type: 'unsupported', reason: 'This browser cannot record audio here (it needs HTTPS and a current browser).' }
+    return {
+      type: 'unsupported',
+      reason: 'This browser cannot record audio here (it needs HTTPS and a current browser).',
+    }
   }
   if (micAllowedByPolicy(document) === false) {
     return { type: 'blocked', reason: 'The Storyblok editor does not let plugins use the microphone.' }
   }
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true } })
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+    })
     return { type: 'inline', stream }
   } catch (err) {
     const name = (err as { name?: unknown } | null)?.name
-    if (name === 'NotFoundError' || name === 'OverconstrainedError') return { type: 'unsupported', reason: 'No microphone was found.' }
-    if (name === 'NotReadableError') return { type: 'unsupported', reason: 'The microphone is in use by another application.' }
+    if (name === 'NotFoundError' || name === 'OverconstrainedError')
+      return { type: 'unsupported', reason: 'No microphone was found.' }
+    if (name === 'NotReadableError')
+      return { type: 'unsupported', reason: 'The microphone is in use by another application.' }
     return { type: 'blocked', reason: 'The microphone is not available inside the editor frame.' }
   }
 }

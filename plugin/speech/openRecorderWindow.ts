@@ -8,7 +8,10 @@ export type RecorderWindowResult =
   /** Closed without a transcript, or the opener link was cut (e.g. the editor sends COOP: same-origin). */
   | { type: 'closed' }
 
-type WindowLike = Pick<Window, 'open' | 'addEventListener' | 'removeEventListener' | 'setInterval' | 'clearInterval'> & {
+type WindowLike = Pick<
+  Window,
+  'open' | 'addEventListener' | 'removeEventListener' | 'setInterval' | 'clearInterval'
+> & {
   location: { origin: string }
 }
 
@@ -53,7 +56,13 @@ export function openRecorderWindow(options: RecorderWindowOptions): RecorderWind
         (ticket) => reply({ source: PLUGIN_SOURCE, sid, type: 'ticket', ticket }),
         (err: unknown) => {
           const e = err as { message?: unknown; hint?: unknown } | null
-          reply({ source: PLUGIN_SOURCE, sid, type: 'ticket-error', message: typeof e?.message === 'string' ? e.message : 'No ticket.', ...(typeof e?.hint === 'string' ? { hint: e.hint } : {}) })
+          reply({
+            source: PLUGIN_SOURCE,
+            sid,
+            type: 'ticket-error',
+            message: typeof e?.message === 'string' ? e.message : 'No ticket.',
+            ...(typeof e?.hint === 'string' ? { hint: e.hint } : {}),
+          })
         },
       )
     } else if (m.type === 'partial') options.onPartial?.(m.text)

@@ -5,7 +5,15 @@
  */
 export type Resampler = { process(input: Float32Array): Float32Array; readonly ratio: number }
 
-export function createResampler({ fromRate, toRate, taps = 31 }: { fromRate: number; toRate: number; taps?: number }): Resampler {
+export function createResampler({
+  fromRate,
+  toRate,
+  taps = 31,
+}: {
+  fromRate: number
+  toRate: number
+  taps?: number
+}): Resampler {
   if (!(fromRate > 0 && toRate > 0)) throw new RangeError('sample rates must be positive')
   const ratio = fromRate / toRate
   if (ratio === 1) return { ratio, process: (input) => input }

@@ -40,7 +40,12 @@ export type SilenceDetector = {
   reset(): void
 }
 
-export function createSilenceDetector({ sampleRate, threshold = 0.015, holdMs = 1500, minSpeechMs = 100 }: SilenceOptions): SilenceDetector {
+export function createSilenceDetector({
+  sampleRate,
+  threshold = 0.015,
+  holdMs = 1500,
+  minSpeechMs = 100,
+}: SilenceOptions): SilenceDetector {
   let speechMs = 0
   let silenceMs = 0
   const detector: SilenceDetector = {
@@ -54,7 +59,13 @@ export function createSilenceDetector({ sampleRate, threshold = 0.015, holdMs = 
         speechMs += ms
         silenceMs = 0
       }
-      return { level: levelFromRms(value), silent, speechMs, silenceMs, ended: speechMs >= minSpeechMs && silenceMs >= holdMs }
+      return {
+        level: levelFromRms(value),
+        silent,
+        speechMs,
+        silenceMs,
+        ended: speechMs >= minSpeechMs && silenceMs >= holdMs,
+      }
     },
     reset() {
       speechMs = 0

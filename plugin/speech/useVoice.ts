@@ -1,7 +1,13 @@
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue, type MaybeRefOrGetter, type Ref } from 'vue'
 import type { Voice, VoiceMode } from '../src/voice.ts'
 import { createMicCapture, type MicCapture } from './createMicCapture.ts'
-import { createTranscriber, fetchTicket, isTranscriberError, type Transcriber, type WebSocketCtor } from './createTranscriber.ts'
+import {
+  createTranscriber,
+  fetchTicket,
+  isTranscriberError,
+  type Transcriber,
+  type WebSocketCtor,
+} from './createTranscriber.ts'
 import { detectMicAccess, micAllowedByPolicy } from './detectMicAccess.ts'
 import { openRecorderWindow, type RecorderWindow } from './openRecorderWindow.ts'
 import { createSilenceDetector, levelFromRms } from './silence.ts'
@@ -60,7 +66,12 @@ export type UseVoice = Voice & {
  * companion recorder window; push-to-talk (start/stop) or hands-free (stops after silence).
  */
 export function useVoice(options: UseVoiceOptions): UseVoice {
-  const { silenceMs = 1500, navigator = globalThis.navigator, document = globalThis.document, window: win = globalThis.window } = options
+  const {
+    silenceMs = 1500,
+    navigator = globalThis.navigator,
+    document = globalThis.document,
+    window: win = globalThis.window,
+  } = options
   const fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const state = shallowRef<VoiceState>({ type: 'idle' })
   const mode = shallowRef<VoiceMode>('push')
@@ -87,7 +98,13 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
       ...(language ? { language } : {}),
       ...(win ? { window: win } : {}),
       onPartial: (t) => (transcript.value = t),
-      onState: (s) => (state.value = s === 'listening' ? { type: 'listening', level: 0 } : s === 'transcribing' ? { type: 'transcribing' } : { type: 'idle' }),
+      onState: (s) =>
+        (state.value =
+          s === 'listening'
+            ? { type: 'listening', level: 0 }
+            : s === 'transcribing'
+              ? { type: 'transcribing' }
+              : { type: 'idle' }),
     })
     void recorder.result.then((r) => {
       recorder = undefined
@@ -108,7 +125,8 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
   }
 
   async function start(m: VoiceMode) {
-    if (state.value.type === 'listening' || state.value.type === 'requesting' || state.value.type === 'transcribing') return
+    if (state.value.type === 'listening' || state.value.type === 'requesting' || state.value.type === 'transcribing')
+      return
     mode.value = m
     transcript.value = ''
     isFinal.value = false
@@ -117,7 +135,14 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
     if (micAllowedByPolicy(document) === false) return openRecorder()
     const access = await detectMicAccess({ navigator, document })
     if (access.type === 'blocked') return openRecorder()
-    if (access.type === 'unsupported') return fail({ code: 'mic_unsupported', message: access.reason, hint: 'Type your prompt instead.', canRetry: false, fallback: 'typing' })
+    if (access.type === 'unsupported')
+      return fail({
+        code: 'mic_unsupported',
+        message: access.reason,
+        hint: 'Type your prompt instead.',
+        canRetry: false,
+        fallback: 'typing',
+      })
     via.value = 'inline'
     const language = toValue(options.language)
     const t = createTranscriber({
@@ -139,14 +164,21 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
         onFrame(pcm, rmsValue) {
           t.push(pcm)
           if (state.value.type === 'listening') state.value = { type: 'listening', level: levelFromRms(rmsValue) }
-          if (mode.value === 'handsfree' && silence.pushLevel(rmsValue, (pcm.byteLength / 32_000) * 1000).ended) void stop()
+          if (mode.value === 'handsfree' && silence.pushLevel(rmsValue, (pcm.byteLength / 32_000) * 1000).ended)
+            void stop()
         },
       })
       state.value = { type: 'listening', level: 0 }
     } catch (err) {
       access.stream.getTracks().forEach((tr) => tr.stop())
       t.cancel()
-      fail({ code: 'mic_failed', message: `The microphone could not be started (${(err as Error)?.message ?? err}).`, hint: 'Try again, or type your prompt.', canRetry: false, fallback: 'typing' })
+      fail({
+        code: 'mic_failed',
+        message: `The microphone could not be started (${(err as Error)?.message ?? err}).`,
+        hint: 'Try again, or type your prompt.',
+        canRetry: false,
+        fallback: 'typing',
+      })
     }
   }
 
@@ -201,7 +233,28 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
 
   const status = computed(() => state.value.type)
   const level = computed(() => (state.value.type === 'listening' ? state.value.level : 0))
-  const error = computed(() => (state.value.type === 'error' ? { message: state.value.error.message, ...(state.value.error.hint ? { hint: state.value.error.hint } : {}) } : undefined))
-  const isSupported = computed(() => typeof navigator?.mediaDevices?.getUserMedia === 'function' || typeof win?.open === 'function')
-  return { isSupported, status, level, transcript, isFinal, error, start, stop, state, mode, via, retry, openRecorder, cancel }
+  const error = computed(() =>
+    state.value.type === 'error'
+      ? { message: state.value.error.message, ...(state.value.error.hint ? { hint: state.value.error.hint } : {}) }
+      : undefined,
+  )
+  const isSupported = computed(
+    () => typeof navigator?.mediaDevices?.getUserMedia === 'function' || typeof win?.open === 'function',
+  )
+  return {
+    isSupported,
+    status,
+    level,
+    transcript,
+    isFinal,
+    error,
+    start,
+    stop,
+    state,
+    mode,
+    via,
+    retry,
+    openRecorder,
+    cancel,
+  }
 }

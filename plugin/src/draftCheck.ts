@@ -24,7 +24,8 @@ export function findBlock(node: unknown, uid: string): Record<string, unknown> |
 }
 
 /** The content key a change writes: `field`, or `field__i18n__<lang>` for a translation. */
-export const contentKey = (change: Pick<Change, 'field' | 'language'>): string => fieldKey(change.field, change.language)
+export const contentKey = (change: Pick<Change, 'field' | 'language'>): string =>
+  fieldKey(change.field, change.language)
 
 /**
  * The changes whose target field in the editor's current draft no longer holds the value the proposal started from:
@@ -43,7 +44,17 @@ export function changesWithUnsavedEdits(draftContent: unknown, changes: readonly
  * The name of this plugin's own field inside its block: the configured option, else the single key of the block whose
  * value is the plugin's current (non-empty) model. Undefined when it cannot be told apart safely.
  */
-export function ownFieldName({ option, storyContent, blockUid, model }: { option: string; storyContent: unknown; blockUid: string | undefined; model: unknown }): string | undefined {
+export function ownFieldName({
+  option,
+  storyContent,
+  blockUid,
+  model,
+}: {
+  option: string
+  storyContent: unknown
+  blockUid: string | undefined
+  model: unknown
+}): string | undefined {
   if (option) return option
   if (!blockUid || !isRecord(model)) return undefined
   const block = findBlock(storyContent, blockUid)

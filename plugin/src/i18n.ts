@@ -60,7 +60,7 @@ const en = {
   question: 'The assistant asks:',
   selectedCount: (n: number, total: number) => `${n} of ${total} selected`,
   requestId: 'Request id',
-  }
+}
 
 export type Messages = typeof en
 
@@ -68,7 +68,11 @@ const DE_PRESETS: Preset[] = [
   { label: 'Kürzen', instruction: 'Kürze diesen Text, ohne den Sinn zu ändern.' },
   { label: 'Freundlicher', instruction: 'Formuliere diesen Text freundlicher.' },
   { label: 'Ins Deutsche übersetzen', instruction: 'Übersetze die Haupttexte dieser Story ins Deutsche.' },
-  { label: 'SEO-Beschreibung schreiben', instruction: 'Schreibe die SEO-Meta-Beschreibung dieser Story (max. 155 Zeichen).', fieldType: 'textarea' },
+  {
+    label: 'SEO-Beschreibung schreiben',
+    instruction: 'Schreibe die SEO-Meta-Beschreibung dieser Story (max. 155 Zeichen).',
+    fieldType: 'textarea',
+  },
 ]
 
 const de: Messages = {
@@ -131,7 +135,7 @@ const de: Messages = {
   question: 'Der Assistent fragt:',
   selectedCount: (n: number, total: number) => `${n} von ${total} ausgewählt`,
   requestId: 'Anfrage-ID',
-  }
+}
 
 const catalogs: Record<string, Messages> = { en, de }
 

@@ -61,14 +61,26 @@ export type Action =
   | { type: 'undone'; conflicts?: Conflict[] }
   | { type: 'dismiss' }
 
-export const initialState: AssistantState = { status: { type: 'idle' }, messages: [], streaming: '', changes: [], notices: [] }
+export const initialState: AssistantState = {
+  status: { type: 'idle' },
+  messages: [],
+  streaming: '',
+  changes: [],
+  notices: [],
+}
 
 const BUSY = new Set<Status['type']>(['generating', 'checking', 'applying', 'undoing'])
 export const isBusy = (s: AssistantState) => BUSY.has(s.status.type)
 
 function editable(change: Change, previous?: EditableChange): EditableChange {
   if (previous && previous.edited) return { ...previous, change }
-  return { change, selected: previous ? previous.selected && !change.invalid : !change.invalid, after: change.after, edited: false, applied: false }
+  return {
+    change,
+    selected: previous ? previous.selected && !change.invalid : !change.invalid,
+    after: change.after,
+    edited: false,
+    applied: false,
+  }
 }
 
 /** The changes Apply would send: selected, valid and not applied yet. */
@@ -77,13 +89,28 @@ export function selectedChanges(s: AssistantState): EditableChange[] {
 }
 
 export function toChangeInput({ change, after }: EditableChange): ChangeInput {
-  return { blockUid: change.blockUid, field: change.field, ...(change.language ? { language: change.language } : {}), before: change.before, after }
+  return {
+    blockUid: change.blockUid,
+    field: change.field,
+    ...(change.language ? { language: change.language } : {}),
+    before: change.before,
+    after,
+  }
 }
 
 export function conflictViews(conflicts: Conflict[], changes: EditableChange[]): ConflictView[] {
   return conflicts.map((c) => {
-    const match = changes.find((e) => e.change.blockUid === c.blockUid && (e.change.field === c.field || c.field.startsWith(`${e.change.field}__i18n__`)))
-    return { label: match?.change.label ?? c.field, fieldType: match?.change.fieldType ?? '', expected: c.expected, actual: c.actual }
+    const match = changes.find(
+      (e) =>
+        e.change.blockUid === c.blockUid &&
+        (e.change.field === c.field || c.field.startsWith(`${e.change.field}__i18n__`)),
+    )
+    return {
+      label: match?.change.label ?? c.field,
+      fieldType: match?.change.fieldType ?? '',
+      expected: c.expected,
+      actual: c.actual,
+    }
   })
 }
 
@@ -92,7 +119,14 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
   switch (a.type) {
     case 'send': {
       const { proposal: _p, usage: _u, ...rest } = s
-      return { ...rest, status: { type: 'generating' }, messages: [...s.messages, { role: 'user', content: a.prompt }], streaming: '', changes: [], notices: [] }
+      return {
+        ...rest,
+        status: { type: 'generating' },
+        messages: [...s.messages, { role: 'user', content: a.prompt }],
+        streaming: '',
+        changes: [],
+        notices: [],
+      }
     }
     case 'retrySend':
       return { ...s, status: { type: 'generating' }, streaming: '', notices: [] }
@@ -109,8 +143,17 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
     }
     case 'proposal': {
       const kept = s.changes.filter((c) => c.applied)
-      const next = a.proposal.changes.map((change) => editable(change, s.changes.find((c) => c.change.id === change.id)))
-      return { ...s, proposal: a.proposal, changes: [...kept.filter((k) => !next.some((n) => n.change.id === k.change.id)), ...next] }
+      const next = a.proposal.changes.map((change) =>
+        editable(
+          change,
+          s.changes.find((c) => c.change.id === change.id),
+        ),
+      )
+      return {
+        ...s,
+        proposal: a.proposal,
+        changes: [...kept.filter((k) => !next.some((n) => n.change.id === k.change.id)), ...next],
+      }
     }
     case 'usage':
       return { ...s, usage: a.usage }
@@ -124,9 +167,19 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
     case 'failed':
       return { ...s, status: { type: 'error', error: a.error, ...(a.retry ? { retry: a.retry } : {}) } }
     case 'toggle':
-      return { ...s, changes: s.changes.map((c) => (c.change.id === a.id && !c.change.invalid && !c.applied ? { ...c, selected: a.selected } : c)) }
+      return {
+        ...s,
+        changes: s.changes.map((c) =>
+          c.change.id === a.id && !c.change.invalid && !c.applied ? { ...c, selected: a.selected } : c,
+        ),
+      }
     case 'edit':
-      return { ...s, changes: s.changes.map((c) => (c.change.id === a.id && !c.applied ? { ...c, after: a.after, edited: true } : c)) }
+      return {
+        ...s,
+        changes: s.changes.map((c) =>
+          c.change.id === a.id && !c.applied ? { ...c, after: a.after, edited: true } : c,
+        ),
+      }
     case 'checkStart':
       return { ...s, status: { type: 'checking' } }
     case 'unsaved':
@@ -138,7 +191,11 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
         ...s,
         status: { type: 'applied' },
         changes: s.changes.map((c) => (a.changeIds.includes(c.change.id) ? { ...c, applied: true } : c)),
-        lastApply: { undo: a.undo, changeIds: a.changeIds, ...(s.proposal ? { changeSetId: s.proposal.changeSetId } : {}) },
+        lastApply: {
+          undo: a.undo,
+          changeIds: a.changeIds,
+          ...(s.proposal ? { changeSetId: s.proposal.changeSetId } : {}),
+        },
       }
     case 'conflict':
       return { ...s, status: { type: 'conflict', conflicts: conflictViews(a.conflicts, s.changes) } }
@@ -147,7 +204,11 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
     case 'undone': {
       const ids = s.lastApply?.changeIds ?? []
       const { lastApply: _l, ...rest } = s
-      return { ...rest, status: { type: 'undone', conflicts: conflictViews(a.conflicts ?? [], s.changes) }, changes: s.changes.map((c) => (ids.includes(c.change.id) ? { ...c, applied: false } : c)) }
+      return {
+        ...rest,
+        status: { type: 'undone', conflicts: conflictViews(a.conflicts ?? [], s.changes) },
+        changes: s.changes.map((c) => (ids.includes(c.change.id) ? { ...c, applied: false } : c)),
+      }
     }
     case 'dismiss':
       return isBusy(s) ? s : { ...s, status: { type: 'idle' } }

@@ -3,7 +3,15 @@ import type { ChangesBody, ConversationBody, SseEvent } from '../../shared/contr
 import { ProxyFailure, type ProxyClient } from './api/createProxyClient.ts'
 import { networkError, type ProxyError } from './api/proxyError.ts'
 import { changesWithUnsavedEdits } from './draftCheck.ts'
-import { initialState, isBusy, reduce, selectedChanges, toChangeInput, type Action, type AssistantState } from './state.ts'
+import {
+  initialState,
+  isBusy,
+  reduce,
+  selectedChanges,
+  toChangeInput,
+  type Action,
+  type AssistantState,
+} from './state.ts'
 
 /** Who and where: read fresh from the editor state at each request. */
 export type RequestContext = {
@@ -30,13 +38,20 @@ function toProxyError(err: unknown): ProxyError {
 
 function actionFor(event: SseEvent): Action | undefined {
   switch (event.event) {
-    case 'meta': return { type: 'meta', requestId: event.data.requestId, modelId: event.data.modelId }
-    case 'notice': return { type: 'notice', notice: event.data }
-    case 'text': return { type: 'text', delta: event.data.delta }
-    case 'change': return { type: 'change', change: event.data }
-    case 'proposal': return { type: 'proposal', proposal: event.data }
-    case 'usage': return { type: 'usage', usage: event.data }
-    default: return undefined
+    case 'meta':
+      return { type: 'meta', requestId: event.data.requestId, modelId: event.data.modelId }
+    case 'notice':
+      return { type: 'notice', notice: event.data }
+    case 'text':
+      return { type: 'text', delta: event.data.delta }
+    case 'change':
+      return { type: 'change', change: event.data }
+    case 'proposal':
+      return { type: 'proposal', proposal: event.data }
+    case 'usage':
+      return { type: 'usage', usage: event.data }
+    default:
+      return undefined
   }
 }
 
@@ -46,12 +61,19 @@ function actionFor(event: SseEvent): Action | undefined {
  */
 export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
   const state = shallowRef<AssistantState>(initialState)
-  const dispatch = (a: Action) => { state.value = reduce(state.value, a) }
+  const dispatch = (a: Action) => {
+    state.value = reduce(state.value, a)
+  }
   let abort: AbortController | undefined
 
   function ids() {
     const { spaceId, storyId } = context()
-    if (!spaceId || !storyId) throw new ProxyFailure({ code: 'not_configured', message: 'This field is not inside a saved story.', hint: 'Open the plugin from a story in the Visual Editor.' })
+    if (!spaceId || !storyId)
+      throw new ProxyFailure({
+        code: 'not_configured',
+        message: 'This field is not inside a saved story.',
+        hint: 'Open the plugin from a story in the Visual Editor.',
+      })
     return { spaceId, storyId }
   }
 
@@ -103,7 +125,9 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
       changes,
       ...(transcript ? { transcript: transcript.slice(0, 8000) } : {}),
       ...(changeSetId ? { changeSetId } : {}),
-      ...(ctx.historyField && ctx.blockUid ? { historyField: { blockUid: ctx.blockUid, field: ctx.historyField } } : {}),
+      ...(ctx.historyField && ctx.blockUid
+        ? { historyField: { blockUid: ctx.blockUid, field: ctx.historyField } }
+        : {}),
       ...(ctx.userId !== undefined ? { userId: ctx.userId } : {}),
     }
   }
@@ -114,7 +138,10 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
     dispatch({ type: 'checkStart' })
     try {
       const draft = await requestDraft()
-      const unsaved = changesWithUnsavedEdits(draft.content, picked.map((p) => p.change))
+      const unsaved = changesWithUnsavedEdits(
+        draft.content,
+        picked.map((p) => p.change),
+      )
       if (unsaved.length > 0) return dispatch({ type: 'unsaved', labels: unsaved.map((c) => c.label) })
       dispatch({ type: 'applyStart' })
       const result = await client.apply({ ...writeBody(picked.map(toChangeInput)) })
@@ -143,8 +170,10 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
   function retry() {
     const s = state.value.status
     if (s.type !== 'error') return
-    if (s.retry === 'send') { dispatch({ type: 'retrySend' }); void converse() }
-    else if (s.retry === 'apply') void apply()
+    if (s.retry === 'send') {
+      dispatch({ type: 'retrySend' })
+      void converse()
+    } else if (s.retry === 'apply') void apply()
     else if (s.retry === 'undo') void undo()
   }
 

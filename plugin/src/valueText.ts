@@ -1,13 +1,29 @@
 import { isRecord } from '../../shared/isRecord.ts'
 
-const BLOCK_NODES = new Set(['paragraph', 'heading', 'blockquote', 'code_block', 'codeBlock', 'horizontal_rule', 'horizontalRule'])
-const LIST_NODES: Record<string, 'bullet' | 'ordered'> = { bullet_list: 'bullet', bulletList: 'bullet', ordered_list: 'ordered', orderedList: 'ordered' }
+const BLOCK_NODES = new Set([
+  'paragraph',
+  'heading',
+  'blockquote',
+  'code_block',
+  'codeBlock',
+  'horizontal_rule',
+  'horizontalRule',
+])
+const LIST_NODES: Record<string, 'bullet' | 'ordered'> = {
+  bullet_list: 'bullet',
+  bulletList: 'bullet',
+  ordered_list: 'ordered',
+  orderedList: 'ordered',
+}
 
 /** Storyblok richtext JSON → readable plain text: blocks on their own lines, list items bulleted or numbered. */
 export function richtextToText(doc: unknown): string {
   const lines: string[] = []
   let current = ''
-  const flush = () => { if (current.trim()) lines.push(current.trimEnd()); current = '' }
+  const flush = () => {
+    if (current.trim()) lines.push(current.trimEnd())
+    current = ''
+  }
   const walkChildren = (node: Record<string, unknown>, marker: () => string) => {
     const content = node['content']
     if (Array.isArray(content)) for (const child of content) walk(child, marker)
@@ -15,9 +31,19 @@ export function richtextToText(doc: unknown): string {
   const walk = (node: unknown, marker: () => string): void => {
     if (!isRecord(node)) return
     const type = typeof node['type'] === 'string' ? node['type'] : ''
-    if (type === 'text' && typeof node['text'] === 'string') { current += node['text']; return }
-    if (type === 'hard_break' || type === 'hardBreak') { current += ' '; return }
-    if (type === 'blok') { flush(); lines.push('[…]'); return }
+    if (type === 'text' && typeof node['text'] === 'string') {
+      current += node['text']
+      return
+    }
+    if (type === 'hard_break' || type === 'hardBreak') {
+      current += ' '
+      return
+    }
+    if (type === 'blok') {
+      flush()
+      lines.push('[…]')
+      return
+    }
     const list = LIST_NODES[type]
     if (list) {
       let n = 0
@@ -28,13 +54,18 @@ export function richtextToText(doc: unknown): string {
       current = marker()
       // A list item's paragraph continues the item's line instead of starting a new one.
       const content = node['content']
-      if (Array.isArray(content)) for (const child of content) {
-        if (isRecord(child) && child['type'] === 'paragraph') walkChildren(child, marker)
-        else walk(child, marker)
-      }
+      if (Array.isArray(content))
+        for (const child of content) {
+          if (isRecord(child) && child['type'] === 'paragraph') walkChildren(child, marker)
+          else walk(child, marker)
+        }
       return flush()
     }
-    if (BLOCK_NODES.has(type)) { flush(); walkChildren(node, marker); return flush() }
+    if (BLOCK_NODES.has(type)) {
+      flush()
+      walkChildren(node, marker)
+      return flush()
+    }
     walkChildren(node, marker)
   }
   walk(doc, () => '')
@@ -44,7 +75,10 @@ export function richtextToText(doc: unknown): string {
 
 /** Plain text → a minimal richtext doc of paragraphs (what an edited richtext change becomes). */
 export function textToRichtext(text: string): Record<string, unknown> {
-  const paragraphs = text.split(/\n{2,}|\n/).map((p) => p.trim()).filter(Boolean)
+  const paragraphs = text
+    .split(/\n{2,}|\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
   return { type: 'doc', content: paragraphs.map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) }
 }
 
@@ -66,7 +100,11 @@ export function valueToText(value: unknown, fieldType?: string): string {
 export function valueFromText(text: string, fieldType: string, previous: unknown): unknown {
   if (fieldType === 'richtext' || isRichtext(previous)) return textToRichtext(text)
   if (fieldType === 'boolean') return /^(true|yes|ja|1)$/i.test(text.trim())
-  if (fieldType === 'options' || Array.isArray(previous)) return text.split(',').map((s) => s.trim()).filter(Boolean)
+  if (fieldType === 'options' || Array.isArray(previous))
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
   // Storyblok stores numbers as strings, so number fields stay strings too.
   return text
 }

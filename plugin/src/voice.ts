@@ -20,4 +20,3 @@ export type Voice = {
   start(mode: VoiceMode): void | Promise<void>
   stop(): void | Promise<void>
 }
-

@@ -90,7 +90,9 @@ export function createBedrock(opts: CreateBedrockOptions): Bedrock {
         return {
           text: content.map((c) => c.text ?? '').join(''),
           toolUses: content.flatMap((c) =>
-            c.toolUse ? [{ toolUseId: c.toolUse.toolUseId ?? '', name: c.toolUse.name ?? '', input: c.toolUse.input }] : [],
+            c.toolUse
+              ? [{ toolUseId: c.toolUse.toolUseId ?? '', name: c.toolUse.name ?? '', input: c.toolUse.input }]
+              : [],
           ),
           stopReason: out.stopReason ?? 'end_turn',
           usage: usageOf(out.usage, out.metrics?.latencyMs),
@@ -118,7 +120,10 @@ function converseInput(request: ModelRequest, modelId: string, maxTokens: number
     modelId,
     system: system as ConverseStreamRequest['system'],
     messages: messages as ConverseStreamRequest['messages'],
-    inferenceConfig: { maxTokens: request.maxTokens ?? maxTokens, ...(temperature !== undefined ? { temperature } : {}) },
+    inferenceConfig: {
+      maxTokens: request.maxTokens ?? maxTokens,
+      ...(temperature !== undefined ? { temperature } : {}),
+    },
     ...(tools?.length
       ? {
           toolConfig: {
@@ -126,7 +131,14 @@ function converseInput(request: ModelRequest, modelId: string, maxTokens: number
               toolSpec: { name: t.name, description: t.description, inputSchema: { json: t.inputSchema as never } },
             })),
             ...(toolChoice
-              ? { toolChoice: toolChoice === 'auto' ? { auto: {} } : toolChoice === 'any' ? { any: {} } : { tool: { name: toolChoice.tool } } }
+              ? {
+                  toolChoice:
+                    toolChoice === 'auto'
+                      ? { auto: {} }
+                      : toolChoice === 'any'
+                        ? { any: {} }
+                        : { tool: { name: toolChoice.tool } },
+                }
               : {}),
           },
         }
@@ -147,11 +159,15 @@ function modelEvents(event: ConverseStreamOutput): ModelEvent[] {
   }
   if (event.contentBlockStop) return [{ type: 'blockStop', index: event.contentBlockStop.contentBlockIndex ?? 0 }]
   if (event.messageStop) return [{ type: 'messageStop', stopReason: event.messageStop.stopReason ?? 'end_turn' }]
-  if (event.metadata) return [{ type: 'usage', usage: usageOf(event.metadata.usage, event.metadata.metrics?.latencyMs) }]
+  if (event.metadata)
+    return [{ type: 'usage', usage: usageOf(event.metadata.usage, event.metadata.metrics?.latencyMs) }]
   // The SDK throws modelled stream exceptions; this covers a version that yields them instead.
   const exception =
-    event.throttlingException ?? event.serviceUnavailableException ?? event.internalServerException ??
-    event.modelStreamErrorException ?? event.validationException
+    event.throttlingException ??
+    event.serviceUnavailableException ??
+    event.internalServerException ??
+    event.modelStreamErrorException ??
+    event.validationException
   if (exception) throw exception
   return []
 }
@@ -188,7 +204,11 @@ function failureOf(
   if (signal.aborted) {
     const reason: unknown = signal.reason
     if ((reason as { name?: string } | undefined)?.name === 'TimeoutError') {
-      return new AppError({ code: 'upstream_timeout', message: 'The request timed out while Claude was answering.', cause: reason })
+      return new AppError({
+        code: 'upstream_timeout',
+        message: 'The request timed out while Claude was answering.',
+        cause: reason,
+      })
     }
     return reason ?? err
   }

@@ -11,7 +11,12 @@ const PROFILE_PREFIX = /^(global|us|eu|jp|au|apac|ca|us-gov)\./
  */
 export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockErrorContext): AppError {
   if (err instanceof AppError) return err
-  const e = (err ?? {}) as { name?: unknown; message?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } }
+  const e = (err ?? {}) as {
+    name?: unknown
+    message?: unknown
+    code?: unknown
+    $metadata?: { httpStatusCode?: number }
+  }
   const name = typeof e.name === 'string' ? e.name : ''
   const message = unwrapJsonMessage(typeof e.message === 'string' ? e.message : String(err))
   const code = typeof e.code === 'string' ? e.code : ''
@@ -34,8 +39,7 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
     return make({
       code: 'aws_credentials_expired',
       message: 'The AWS session token has expired.',
-      hint:
-        'Refresh the temporary credentials (`aws sso login`, or a new AWS_SESSION_TOKEN) and restart the proxy, or use a role/profile the SDK can refresh by itself.',
+      hint: 'Refresh the temporary credentials (`aws sso login`, or a new AWS_SESSION_TOKEN) and restart the proxy, or use a role/profile the SDK can refresh by itself.',
     })
   }
   if (/Invalid API Key format/i.test(message)) {
@@ -49,8 +53,7 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
     return make({
       code: 'aws_credentials_invalid',
       message: `AWS does not recognise the access key or session token.${aws}`,
-      hint:
-        'Check AWS_ACCESS_KEY_ID (and AWS_SESSION_TOKEN, which must belong to the same temporary key). The key may be deleted or deactivated; create a new one in IAM if needed.',
+      hint: 'Check AWS_ACCESS_KEY_ID (and AWS_SESSION_TOKEN, which must belong to the same temporary key). The key may be deleted or deactivated; create a new one in IAM if needed.',
     })
   }
   if (name === 'MissingAuthenticationTokenException') {
@@ -60,7 +63,10 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
       hint: 'Give the proxy AWS credentials (environment, profile or IAM role) and restart it.',
     })
   }
-  if (name === 'InvalidSignatureException' || /signature we calculated does not match|Signature expired/i.test(message)) {
+  if (
+    name === 'InvalidSignatureException' ||
+    /signature we calculated does not match|Signature expired/i.test(message)
+  ) {
     return make({
       code: 'aws_signature_mismatch',
       message: `AWS rejected the request signature.${aws}`,
@@ -134,7 +140,9 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
     const perDay = /per day/i.test(message)
     return make({
       code: 'bedrock_throttled',
-      message: perDay ? 'The daily Bedrock token quota for this model is used up.' : 'Claude is busy right now (Bedrock throttled the request).',
+      message: perDay
+        ? 'The daily Bedrock token quota for this model is used up.'
+        : 'Claude is busy right now (Bedrock throttled the request).',
       hint: perDay
         ? 'The account has spent its tokens-per-day quota; try again tomorrow or ask AWS (Service Quotas) for a higher Bedrock quota.'
         : 'Try again in a few seconds.',
@@ -142,7 +150,12 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
     })
   }
   if (
-    ['ServiceUnavailableException', 'InternalServerException', 'ModelStreamErrorException', 'ModelErrorException'].includes(name) ||
+    [
+      'ServiceUnavailableException',
+      'InternalServerException',
+      'ModelStreamErrorException',
+      'ModelErrorException',
+    ].includes(name) ||
     ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)
   ) {
     return make({
@@ -155,7 +168,9 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
   // A dropped socket surfaces as TimeoutError + ECONNRESET on h1, so connection loss is checked first.
   if (
     /Truncated event message received/i.test(message) ||
-    ['ECONNRESET', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_STREAM_CANCEL', 'ERR_HTTP2_SESSION_ERROR', 'EPIPE'].includes(code) ||
+    ['ECONNRESET', 'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_STREAM_CANCEL', 'ERR_HTTP2_SESSION_ERROR', 'EPIPE'].includes(
+      code,
+    ) ||
     (name === 'AbortError' && !isTimeoutAbort(err)) ||
     /^aborted$/i.test(message) ||
     /socket hang up/i.test(message)

@@ -55,11 +55,16 @@ export function createCredentials({ provider, profile = 'default' }: CreateCrede
         return { ok: true, source: credentialSourceLabel(creds, profile), ...(expiresAt ? { expiresAt } : {}) }
       } catch (err) {
         const mapped = bedrockErrorFromAws(err, { modelId: '', region: '' })
-        if (mapped.code === 'aws_credentials_missing') return { ok: false, error: `${mapped.message} ${mapped.hint ?? ''}`.trim() }
+        if (mapped.code === 'aws_credentials_missing')
+          return { ok: false, error: `${mapped.message} ${mapped.hint ?? ''}`.trim() }
         // The provider's own text (e.g. a credential_process's stderr) may reveal too much for a public /ready:
         // it goes to the operator's log only.
         const name = (err as { name?: string })?.name ?? 'Error'
-        return { ok: false, error: `AWS credentials could not be resolved (${name}); the proxy log has the details.`, detail: describe(err) }
+        return {
+          ok: false,
+          error: `AWS credentials could not be resolved (${name}); the proxy log has the details.`,
+          detail: describe(err),
+        }
       }
     },
   }

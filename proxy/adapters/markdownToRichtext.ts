@@ -8,7 +8,9 @@ let loading: Promise<Convert> | undefined
  * (~60 MB, ~0.4 s), which a proxy that only streams text, or is just starting, should not pay for.
  */
 export function loadMarkdownToRichtext(): Promise<Convert> {
-  loading ??= import('@storyblok/richtext/markdown-parser').then((m) => (convert = m.markdownToStoryblokRichtext as Convert))
+  loading ??= import('@storyblok/richtext/markdown-parser').then(
+    (m) => (convert = m.markdownToStoryblokRichtext as Convert),
+  )
   return loading
 }
 

@@ -25,11 +25,13 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
 export function fieldProblems(body: unknown): FieldProblem[] {
   const out: FieldProblem[] = []
   const add = (field: string, message: unknown) => {
-    if (typeof message === 'string' && message.trim()) out.push({ field, message: message.trim().slice(0, MAX_MESSAGE) })
+    if (typeof message === 'string' && message.trim())
+      out.push({ field, message: message.trim().slice(0, MAX_MESSAGE) })
   }
   const walk = (value: unknown, field: string) => {
     if (Array.isArray(value)) for (const m of value) walk(m, field)
-    else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, field && field !== 'base' ? `${field}.${k}` : k)
+    else if (isRecord(value))
+      for (const [k, v] of Object.entries(value)) walk(v, field && field !== 'base' ? `${field}.${k}` : k)
     else add(field || 'base', value)
   }
   if (typeof body === 'string') add('base', body)
@@ -39,7 +41,8 @@ export function fieldProblems(body: unknown): FieldProblem[] {
   return out.slice(0, MAX_PROBLEMS)
 }
 
-const target = (op: StoryblokOp) => (op.storyId === undefined ? `space ${op.spaceId}` : `story ${op.storyId} in space ${op.spaceId}`)
+const target = (op: StoryblokOp) =>
+  op.storyId === undefined ? `space ${op.spaceId}` : `story ${op.storyId} in space ${op.spaceId}`
 
 /** Maps a final (after retries) Management API HTTP failure to the proxy's error model. */
 export function storyblokHttpError(op: StoryblokOp, status: number, body: unknown, retryAfter?: number): AppError {

@@ -61,7 +61,13 @@ export async function withRetries(
     }
     const delay = waitMs ?? baseDelayMs * 2 ** attempt * (0.5 + random() / 2)
     if (!retryable || attempt >= limit || elapsed() + delay >= budgetMs) throw failure
-    log?.warn('storyblok retry', { action: op.action, spaceId: op.spaceId, code: failure.code, attempt: attempt + 1, delayMs: Math.round(delay) })
+    log?.warn('storyblok retry', {
+      action: op.action,
+      spaceId: op.spaceId,
+      code: failure.code,
+      attempt: attempt + 1,
+      delayMs: Math.round(delay),
+    })
     await sleep(delay, signal)
   }
 }

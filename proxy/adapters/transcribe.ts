@@ -13,7 +13,13 @@ import { transcribeErrorFromAws } from './transcribeErrors.ts'
  * `partial` (stable segments + the current guess) and, when the upstream ends, one `final` with the stable
  * segments joined. Aborting `signal` resets the HTTP/2 stream at once.
  */
-export function createTranscribe({ client, region = 'us-east-1' }: { client: TranscribeStreamingClient; region?: string }): Transcribe {
+export function createTranscribe({
+  client,
+  region = 'us-east-1',
+}: {
+  client: TranscribeStreamingClient
+  region?: string
+}): Transcribe {
   return {
     start(options: TranscribeOptions): TranscribeSession {
       const audio = createAudioQueue(options.signal)
@@ -34,9 +40,17 @@ async function* transcriptEvents(
     MediaSampleRateHertz: options.sampleRate,
     AudioStream: audio,
     ...(options.identifyLanguage
-      ? { IdentifyLanguage: true, LanguageOptions: (options.languageOptions ?? []).join(','), ...(options.languageCode ? { PreferredLanguage: options.languageCode as LanguageCode } : {}) }
+      ? {
+          IdentifyLanguage: true,
+          LanguageOptions: (options.languageOptions ?? []).join(','),
+          ...(options.languageCode ? { PreferredLanguage: options.languageCode as LanguageCode } : {}),
+        }
       : { LanguageCode: (options.languageCode ?? 'en-US') as LanguageCode }),
-    ...(options.vocabularyName ? (options.identifyLanguage ? { VocabularyNames: options.vocabularyName } : { VocabularyName: options.vocabularyName }) : {}),
+    ...(options.vocabularyName
+      ? options.identifyLanguage
+        ? { VocabularyNames: options.vocabularyName }
+        : { VocabularyName: options.vocabularyName }
+      : {}),
   }
   const stable: string[] = []
   let languageSent = false
@@ -72,7 +86,8 @@ const join = (parts: string[]) => parts.filter(Boolean).join(' ')
 function exceptionOf(event: object): Error {
   for (const [name, value] of Object.entries(event)) {
     if (value && typeof value === 'object') {
-      const message = (value as { Message?: unknown; message?: unknown }).Message ?? (value as { message?: unknown }).message
+      const message =
+        (value as { Message?: unknown; message?: unknown }).Message ?? (value as { message?: unknown }).message
       return Object.assign(new Error(typeof message === 'string' ? message : name), { name })
     }
   }

@@ -27,14 +27,22 @@ export function registerChangesRoutes(app: Hono<AppEnv>, deps: Deps) {
     const body = await parseBody(c, ChangesBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
     if (!config.storyblok.token) {
-      throw new AppError({ code: 'not_configured', message: 'No Storyblok token is configured, so changes cannot be saved.', hint: 'Set STORYBLOK_TOKEN (a personal access token scoped to this space, stories read/write).' })
+      throw new AppError({
+        code: 'not_configured',
+        message: 'No Storyblok token is configured, so changes cannot be saved.',
+        hint: 'Set STORYBLOK_TOKEN (a personal access token scoped to this space, stories read/write).',
+      })
     }
     const reply = await perStory(`${body.spaceId}:${body.storyId}`, () => applyChangeSet(deps, c, body))
     return c.json(reply)
   })
 }
 
-async function applyChangeSet({ storyblok, bedrock, clock, log }: Deps, c: Context<AppEnv>, body: ChangesBody): Promise<ChangesResult> {
+async function applyChangeSet(
+  { storyblok, bedrock, clock, log }: Deps,
+  c: Context<AppEnv>,
+  body: ChangesBody,
+): Promise<ChangesResult> {
   const { spaceId, storyId } = body
   const reason = body.reason ?? 'apply'
   const signal = c.req.raw.signal
@@ -49,17 +57,29 @@ async function applyChangeSet({ storyblok, bedrock, clock, log }: Deps, c: Conte
     components,
     changes: body.changes,
     reason,
-    ...(body.historyField ? {
-      history: {
-        ...body.historyField,
-        entry: { id: changeSetId, at: new Date(clock.now()).toISOString(), userId: body.userId ?? null, transcript: body.transcript ?? '', modelId: bedrock.modelId, reason },
-      },
-    } : {}),
+    ...(body.historyField
+      ? {
+          history: {
+            ...body.historyField,
+            entry: {
+              id: changeSetId,
+              at: new Date(clock.now()).toISOString(),
+              userId: body.userId ?? null,
+              transcript: body.transcript ?? '',
+              modelId: bedrock.modelId,
+              reason,
+            },
+          },
+        }
+      : {}),
   })
   if (result.type === 'invalid') {
     throw new AppError({
       code: 'invalid_change',
-      message: `${result.problems.length} change${result.problems.length === 1 ? '' : 's'} cannot be saved: ${result.problems.map((p) => p.reason).join('; ').slice(0, 500)}`,
+      message: `${result.problems.length} change${result.problems.length === 1 ? '' : 's'} cannot be saved: ${result.problems
+        .map((p) => p.reason)
+        .join('; ')
+        .slice(0, 500)}`,
       hint: 'Fix or drop the listed fields and apply again. Nothing was saved.',
       details: { problems: result.problems },
     })
@@ -73,7 +93,10 @@ async function applyChangeSet({ storyblok, bedrock, clock, log }: Deps, c: Conte
     })
   }
   if (result.type === 'too_large') throw storyTooLarge(result.bytes)
-  const saved = await storyblok.updateStory(spaceId, storyId, result.content, { publish: body.publish === true, signal })
+  const saved = await storyblok.updateStory(spaceId, storyId, result.content, {
+    publish: body.publish === true,
+    signal,
+  })
   // The audit line: who (key id, never the key), where, which fields, which model. Values stay out of logs.
   log.info('story write', {
     requestId: c.get('requestId'),

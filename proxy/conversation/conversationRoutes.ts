@@ -28,7 +28,13 @@ function requestSignal(c: Context, lifecycle: Lifecycle): { ac: AbortController;
 /** A turn cut by the end of the shutdown grace period is reported as such, not as an internal error (issue 7). */
 const afterShutdown = (err: unknown, lifecycle: Lifecycle): unknown =>
   lifecycle.deadline.aborted
-    ? new AppError({ code: 'shutting_down', message: 'The proxy restarted before the answer was complete.', hint: 'Ask again; another instance will answer.', retryAfterSeconds: 1, cause: err })
+    ? new AppError({
+        code: 'shutting_down',
+        message: 'The proxy restarted before the answer was complete.',
+        hint: 'Ask again; another instance will answer.',
+        retryAfterSeconds: 1,
+        cause: err,
+      })
     : err
 
 export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle, budget?: TokenBudget) {
@@ -45,7 +51,10 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
     // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
     const keyId = c.get('apiKey').id
     const spend = (e: SseEvent) => e.event === 'usage' && budget?.record(keyId, e.data)
-    const meta: SseEvent = { event: 'meta', data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) } }
+    const meta: SseEvent = {
+      event: 'meta',
+      data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) },
+    }
 
     if ((c.req.header('accept') ?? '').includes('application/json')) {
       const result: ConversationResult = { requestId, modelId: bedrock.modelId, text: '', notices: [] }
@@ -77,7 +86,8 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
         } catch (err) {
           if (ac.signal.aborted && c.req.raw.signal.aborted) return
           const appError = toAppError(afterShutdown(err, lifecycle))
-          if (appError.status >= 500 && appError.code === 'internal') log.error('conversation failed', { requestId, cause: err })
+          if (appError.status >= 500 && appError.code === 'internal')
+            log.error('conversation failed', { requestId, cause: err })
           else log.warn('conversation error', { requestId, code: appError.code })
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
         }

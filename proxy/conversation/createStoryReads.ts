@@ -10,7 +10,15 @@ export type StoryReads = {
  * every field that changed since as a conflict. Sharing one read between turns keeps a busy space under Storyblok's
  * 3–6 requests per second (200 editors' turns on one story cost one GET, not 200).
  */
-export function createStoryReads({ storyblok, clock, ttlMs = 2_000 }: { storyblok: Pick<Storyblok, 'getStory'>; clock: Clock; ttlMs?: number }): StoryReads {
+export function createStoryReads({
+  storyblok,
+  clock,
+  ttlMs = 2_000,
+}: {
+  storyblok: Pick<Storyblok, 'getStory'>
+  clock: Clock
+  ttlMs?: number
+}): StoryReads {
   type Entry = { at: number; settled: boolean; story: Promise<Story> }
   const entries = new Map<string, Entry>()
   // A read still in flight is always shared; a finished one for ttlMs.

@@ -13,7 +13,9 @@ export async function loadStory(
   if (!deps.config.storyblok.token) return undefined
   try {
     const [story, components] = await Promise.all([
-      storyReads ? storyReads.get(body.spaceId, body.storyId, signal) : deps.storyblok.getStory(body.spaceId, body.storyId, signal),
+      storyReads
+        ? storyReads.get(body.spaceId, body.storyId, signal)
+        : deps.storyblok.getStory(body.spaceId, body.storyId, signal),
       deps.storyblok.getComponents(body.spaceId, signal),
     ])
     return { story, components }
@@ -21,7 +23,13 @@ export async function loadStory(
     if (signal.aborted) throw err
     const code = isAppError(err) ? err.code : 'internal'
     deps.log.warn('story not loaded for conversation', { requestId, code })
-    await emit({ event: 'notice', data: { code: 'story_unavailable', message: `The story could not be read (${code}), so no changes can be proposed this time.` } })
+    await emit({
+      event: 'notice',
+      data: {
+        code: 'story_unavailable',
+        message: `The story could not be read (${code}), so no changes can be proposed this time.`,
+      },
+    })
     return undefined
   }
 }

@@ -26,7 +26,10 @@ const BASE_INSTRUCTIONS = [
 ].join(' ')
 
 /** One turn: story-aware (outline, propose_changes) when the story loads, else a text answer streamed as it arrives. */
-export async function runConversation(deps: Pick<Deps, 'bedrock' | 'clock' | 'config' | 'storyblok' | 'log'>, ctx: ConversationContext) {
+export async function runConversation(
+  deps: Pick<Deps, 'bedrock' | 'clock' | 'config' | 'storyblok' | 'log'>,
+  ctx: ConversationContext,
+) {
   const { body, signal, emit } = ctx
   // With a readable story the turn proposes changes (issue 4); otherwise it stays a text answer.
   const [loaded, styleGuide] = await Promise.all([loadStory(deps, ctx), styleGuideFor(deps, ctx)])
@@ -38,6 +41,7 @@ export async function runConversation(deps: Pick<Deps, 'bedrock' | 'clock' | 'co
   // A stream that ends without messageStop throws bedrock_stream_truncated in the adapter (the Bedrock port's contract).
   for await (const event of deps.bedrock.stream(request, signal)) {
     if (event.type === 'text') await emit({ event: 'text', data: { delta: event.delta } })
-    else if (event.type === 'usage') await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
+    else if (event.type === 'usage')
+      await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
   }
 }

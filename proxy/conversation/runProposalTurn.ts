@@ -23,7 +23,8 @@ export type ProposalTurnInput = {
 
 const MAX_OUTLINE_CHARS = 60_000
 
-const sameTarget = (a: { blockUid?: string; field?: string }, b: { blockUid?: string; field?: string }) => a.blockUid === b.blockUid && a.field === b.field
+const sameTarget = (a: { blockUid?: string; field?: string }, b: { blockUid?: string; field?: string }) =>
+  a.blockUid === b.blockUid && a.field === b.field
 
 /**
  * A story-aware turn: Claude sees the outline and the `propose_changes` tool; `change` events stream as each
@@ -34,7 +35,8 @@ export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input
   // Loaded while Claude starts answering, so the first proposed change does not wait for it.
   void loadMarkdownToRichtext().catch(() => undefined)
   const outlineInput = {
-    story, components,
+    story,
+    components,
     ...(body.language ? { language: body.language } : {}),
     ...(body.focus ? { focus: body.focus } : {}),
     ...(isBlok(body.draft) ? { draft: body.draft } : {}),
@@ -61,15 +63,32 @@ export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input
 
   if (unresolved.length) {
     try {
-      const repair = await streamProposalCall(deps, {
-        ...request,
-        messages: [...request.messages, ...repairMessages({ toolUseId: first.tool.toolUseId, input: first.tool.input, text: first.text, problems: unresolved })],
-        toolChoice: { tool: PROPOSAL_TOOL },
-      }, { outline, signal, emit, onChange, emitText: false })
+      const repair = await streamProposalCall(
+        deps,
+        {
+          ...request,
+          messages: [
+            ...request.messages,
+            ...repairMessages({
+              toolUseId: first.tool.toolUseId,
+              input: first.tool.input,
+              text: first.text,
+              problems: unresolved,
+            }),
+          ],
+          toolChoice: { tool: PROPOSAL_TOOL },
+        },
+        { outline, signal, emit, onChange, emitText: false },
+      )
       const fixed = repair.tool?.built
       if (fixed) {
         // Original problems Claude did not fix keep their reason; new problems replace the old ones for that field.
-        unresolved = [...unresolved.filter((p) => !fixed.changes.some((c) => sameTarget(c, p)) && !fixed.problems.some((q) => sameTarget(q, p))), ...fixed.problems]
+        unresolved = [
+          ...unresolved.filter(
+            (p) => !fixed.changes.some((c) => sameTarget(c, p)) && !fixed.problems.some((q) => sameTarget(q, p)),
+          ),
+          ...fixed.problems,
+        ]
         question ??= fixed.question
       }
     } catch (err) {
@@ -81,11 +100,27 @@ export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input
       if (shown && !changes.has(shown.id)) await onChange(shown)
     }
     if (unresolved.some((p) => !invalidChange(p, outline))) {
-      await emit({ event: 'notice', data: { code: 'changes_dropped', message: unresolved.filter((p) => !invalidChange(p, outline)).map((p) => p.reason).join('; ').slice(0, 500) } })
+      await emit({
+        event: 'notice',
+        data: {
+          code: 'changes_dropped',
+          message: unresolved
+            .filter((p) => !invalidChange(p, outline))
+            .map((p) => p.reason)
+            .join('; ')
+            .slice(0, 500),
+        },
+      })
     }
   }
   await emit({
     event: 'proposal',
-    data: { changeSetId: randomUUID(), storyId: story.id, baseVersion: story.updated_at, changes: [...changes.values()], ...(question ? { question } : {}) },
+    data: {
+      changeSetId: randomUUID(),
+      storyId: story.id,
+      baseVersion: story.updated_at,
+      changes: [...changes.values()],
+      ...(question ? { question } : {}),
+    },
   })
 }

@@ -24,7 +24,11 @@ export type StreamProposalOptions = {
 }
 
 /** One ConverseStream call: text deltas go out as they arrive, changes as soon as each one's JSON is complete. */
-export async function streamProposalCall(deps: Pick<Deps, 'bedrock'>, request: ModelRequest, opts: StreamProposalOptions): Promise<ProposalCall> {
+export async function streamProposalCall(
+  deps: Pick<Deps, 'bedrock'>,
+  request: ModelRequest,
+  opts: StreamProposalOptions,
+): Promise<ProposalCall> {
   const { outline, signal, emit, onChange, emitText = true } = opts
   let text = ''
   let tool: { index: number; toolUseId: string; stream: ToolInputStream; count: number } | undefined

@@ -3,7 +3,16 @@ import { styleGuideText, truncateStyleGuide, STYLE_GUIDE_MAX_CHARS } from '../st
 import type { Clock, Log, Storyblok } from '../deps.ts'
 
 export type StyleGuide =
-  | { status: 'ok'; slug: string; storyId: number; name: string; text: string; truncated: boolean; originalChars: number; updatedAt: string }
+  | {
+      status: 'ok'
+      slug: string
+      storyId: number
+      name: string
+      text: string
+      truncated: boolean
+      originalChars: number
+      updatedAt: string
+    }
   | { status: 'missing'; slug: string }
   | { status: 'unavailable'; slug: string; message: string }
 
@@ -35,7 +44,8 @@ export function createStyleGuides({
   const inFlight = new Map<string, Promise<StyleGuide>>()
 
   async function fetchGuide(spaceId: number, slug: string, signal?: AbortSignal): Promise<StyleGuide> {
-    if (!storyblok.findStoryBySlug) return { status: 'unavailable', slug, message: 'This Storyblok adapter cannot look up stories by slug.' }
+    if (!storyblok.findStoryBySlug)
+      return { status: 'unavailable', slug, message: 'This Storyblok adapter cannot look up stories by slug.' }
     try {
       const story = await storyblok.findStoryBySlug(spaceId, slug, signal)
       if (!story) return { status: 'missing', slug }
@@ -43,11 +53,24 @@ export function createStyleGuides({
       if (previous?.status === 'ok' && previous.updatedAt === story.updated_at) return previous
       const plain = styleGuideText(story.content)
       const { text, truncated } = truncateStyleGuide(plain, maxChars)
-      return { status: 'ok', slug, storyId: story.id, name: story.name, text, truncated, originalChars: [...plain].length, updatedAt: story.updated_at }
+      return {
+        status: 'ok',
+        slug,
+        storyId: story.id,
+        name: story.name,
+        text,
+        truncated,
+        originalChars: [...plain].length,
+        updatedAt: story.updated_at,
+      }
     } catch (err) {
       if (err instanceof AppError && err.code === 'storyblok_not_found') return { status: 'missing', slug }
       log.warn('style guide unavailable', { spaceId, slug, code: err instanceof AppError ? err.code : 'unknown' })
-      return { status: 'unavailable', slug, message: err instanceof AppError ? err.message : 'The style guide could not be read.' }
+      return {
+        status: 'unavailable',
+        slug,
+        message: err instanceof AppError ? err.message : 'The style guide could not be read.',
+      }
     }
   }
 

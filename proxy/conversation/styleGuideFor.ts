@@ -13,16 +13,46 @@ export async function styleGuideFor(
   if (!slug || !styleGuides) return undefined
   const guide = await styleGuides.load(body.spaceId, slug, signal)
   if (guide.status === 'missing') {
-    await emit({ event: 'notice', data: { code: 'style_guide_missing', slug, message: `No style guide story found at “${slug}”; answering without the brand voice. Create the story or fix the styleGuideStory option.` } })
+    await emit({
+      event: 'notice',
+      data: {
+        code: 'style_guide_missing',
+        slug,
+        message: `No style guide story found at “${slug}”; answering without the brand voice. Create the story or fix the styleGuideStory option.`,
+      },
+    })
     return undefined
   }
   if (guide.status === 'unavailable') {
-    await emit({ event: 'notice', data: { code: 'style_guide_unavailable', slug, message: `The style guide “${slug}” could not be read (${guide.message}); answering without it.` } })
+    await emit({
+      event: 'notice',
+      data: {
+        code: 'style_guide_unavailable',
+        slug,
+        message: `The style guide “${slug}” could not be read (${guide.message}); answering without it.`,
+      },
+    })
     return undefined
   }
-  await emit({ event: 'notice', data: { code: 'style_guide_active', slug, storyId: guide.storyId, message: `Writing in the brand voice from “${guide.name}” (${slug}).` } })
+  await emit({
+    event: 'notice',
+    data: {
+      code: 'style_guide_active',
+      slug,
+      storyId: guide.storyId,
+      message: `Writing in the brand voice from “${guide.name}” (${slug}).`,
+    },
+  })
   if (guide.truncated) {
-    await emit({ event: 'notice', data: { code: 'style_guide_truncated', slug, storyId: guide.storyId, message: `The style guide is long (${guide.originalChars} characters); only the first part is used.` } })
+    await emit({
+      event: 'notice',
+      data: {
+        code: 'style_guide_truncated',
+        slug,
+        storyId: guide.storyId,
+        message: `The style guide is long (${guide.originalChars} characters); only the first part is used.`,
+      },
+    })
   }
   return guide.text
 }

@@ -4,13 +4,17 @@ import type { AppEnv } from '../http/appEnv.ts'
 import type { Deps } from '../deps.ts'
 
 export function registerHealthRoutes(app: Hono<AppEnv>, { config, credentials, bedrock, clock }: Deps) {
-  app.get('/health', (c) => c.json({ status: 'healthy', service: config.service.name, version: config.service.version }))
+  app.get('/health', (c) =>
+    c.json({ status: 'healthy', service: config.service.name, version: config.service.version }),
+  )
 
   app.get('/ready', async (c) => {
     const creds = await credentials.check()
     const checks = {
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
-      storyblokToken: config.storyblok.token ? { ok: true, kind: config.storyblok.token.kind } : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
+      storyblokToken: config.storyblok.token
+        ? { ok: true, kind: config.storyblok.token.kind }
+        : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
     }
     const ready = checks.awsCredentials.ok && checks.storyblokToken.ok
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503)
@@ -18,10 +22,19 @@ export function registerHealthRoutes(app: Hono<AppEnv>, { config, credentials, b
 
   /** One tiny Converse call; only with DEBUG=true, since it spends tokens. */
   app.get('/api/test-bedrock', async (c) => {
-    if (!config.debug) throw new AppError({ code: 'not_found', message: 'Not found.', hint: 'Set DEBUG=true to enable /api/test-bedrock.' })
+    if (!config.debug)
+      throw new AppError({
+        code: 'not_found',
+        message: 'Not found.',
+        hint: 'Set DEBUG=true to enable /api/test-bedrock.',
+      })
     const started = clock.now()
     const reply = await bedrock.converse(
-      { system: [{ text: 'Reply with the single word: ok' }], messages: [{ role: 'user', content: [{ text: 'ping' }] }], maxTokens: 10 },
+      {
+        system: [{ text: 'Reply with the single word: ok' }],
+        messages: [{ role: 'user', content: [{ text: 'ping' }] }],
+        maxTokens: 10,
+      },
       c.req.raw.signal,
     )
     return c.json({

@@ -3,7 +3,6 @@ import type { ErrorCode } from '../../shared/errorCodes.ts'
 
 export type { ErrorCode }
 
-
 /** Every code has a status: adding a code to shared/errorCodes.ts without one here fails to compile. */
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
@@ -52,7 +51,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 export const DEFAULT_HINT: Partial<Record<ErrorCode, string>> = {
   bad_request: 'Check the request body against the API reference (docs/API.md).',
   unauthorized: 'Send "Authorization: Bearer <key>" with a key listed in PROXY_API_KEYS (the plugin option proxyKey).',
-  forbidden: 'This proxy key is not allowed to use this space. Ask the operator to add it to PROXY_API_KEYS as key@spaceId.',
+  forbidden:
+    'This proxy key is not allowed to use this space. Ask the operator to add it to PROXY_API_KEYS as key@spaceId.',
   rate_limited: 'Too many requests. Wait a moment and try again.',
   payload_too_large: 'Send a smaller request.',
   internal: 'Something went wrong in the proxy. Try again; if it persists, give the operator the request id.',
@@ -92,7 +92,13 @@ export class AppError extends Error {
   }
 }
 
-export type ErrorBody = { code: ErrorCode; message: string; hint?: string; requestId: string; retryAfterSeconds?: number }
+export type ErrorBody = {
+  code: ErrorCode
+  message: string
+  hint?: string
+  requestId: string
+  retryAfterSeconds?: number
+}
 export type ErrorEnvelope = { error: ErrorBody } & Record<string, unknown>
 
 export function toErrorBody(err: AppError, requestId: string): ErrorBody {

@@ -20,7 +20,10 @@ export const requireApiKey = (config: Config): MiddlewareHandler<AppEnv> =>
     const header = c.req.header('authorization') ?? ''
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (!m?.[1]) {
-      throw new AppError({ code: 'unauthorized', message: header ? 'The Authorization header must be "Bearer <key>".' : 'Missing Authorization header.' })
+      throw new AppError({
+        code: 'unauthorized',
+        message: header ? 'The Authorization header must be "Bearer <key>".' : 'Missing Authorization header.',
+      })
     }
     const key = findApiKey(config.access.apiKeys, m[1])
     if (!key) throw new AppError({ code: 'unauthorized', message: 'This proxy key is not valid.' })
@@ -32,7 +35,11 @@ export const requireApiKey = (config: Config): MiddlewareHandler<AppEnv> =>
 export function assertSpaceAllowed(c: Context<AppEnv>, config: Config, spaceId: number): void {
   const allow = config.access.spaceAllowlist
   if (allow !== 'all' && !allow.includes(spaceId)) {
-    throw new AppError({ code: 'forbidden', message: `Space ${spaceId} is not served by this proxy.`, hint: 'Ask the operator to add the space to SPACE_ALLOWLIST.' })
+    throw new AppError({
+      code: 'forbidden',
+      message: `Space ${spaceId} is not served by this proxy.`,
+      hint: 'Ask the operator to add the space to SPACE_ALLOWLIST.',
+    })
   }
   const key = c.get('apiKey')
   if (key.spaces !== 'all' && !key.spaces.includes(spaceId)) {

@@ -8,7 +8,11 @@ import { getConnInfo } from '@hono/node-server/conninfo'
  */
 export function clientAddress(c: Context, { trustProxy }: { trustProxy: boolean }): string {
   if (trustProxy) {
-    const last = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean).at(-1)
+    const last = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .at(-1)
     if (last && last.length <= 64) return last
   }
   try {

@@ -8,8 +8,10 @@ import type { Log } from '../deps.ts'
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
   if (err instanceof HTTPException) {
-    if (err.status === 413) return new AppError({ code: 'payload_too_large', message: 'The request body is too large.', cause: err })
-    if (err.status === 400) return new AppError({ code: 'bad_request', message: err.message || 'Bad request.', cause: err })
+    if (err.status === 413)
+      return new AppError({ code: 'payload_too_large', message: 'The request body is too large.', cause: err })
+    if (err.status === 400)
+      return new AppError({ code: 'bad_request', message: err.message || 'Bad request.', cause: err })
   }
   return new AppError({ code: 'internal', message: 'Internal error.', cause: err })
 }

@@ -6,7 +6,11 @@ import { AppError } from './appError.ts'
 export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/json\b/i.test(type)) {
-    throw new AppError({ code: 'unsupported_media_type', message: 'The body must be JSON.', hint: 'Send "Content-Type: application/json".' })
+    throw new AppError({
+      code: 'unsupported_media_type',
+      message: 'The body must be JSON.',
+      hint: 'Send "Content-Type: application/json".',
+    })
   }
   let raw: unknown
   try {
@@ -18,14 +22,18 @@ export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S
   const parsed = v.safeParse(schema, raw)
   if (!parsed.success) {
     const problems = parsed.issues.slice(0, 10).map(describeIssue)
-    throw new AppError({ code: 'bad_request', message: `Invalid request: ${problems.join('; ')}`, details: { problems } })
+    throw new AppError({
+      code: 'bad_request',
+      message: `Invalid request: ${problems.join('; ')}`,
+      details: { problems },
+    })
   }
   return parsed.output
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = issue.path?.map((p) => String(p.key)).join('.') ?? ''
-  if (issue.type === 'strict_object' || issue.kind === 'schema' && issue.type === 'never') {
+  if (issue.type === 'strict_object' || (issue.kind === 'schema' && issue.type === 'never')) {
     return `${path || 'body'}: unknown field`
   }
   return path ? `${path}: ${issue.message}` : issue.message

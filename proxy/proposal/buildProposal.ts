@@ -5,10 +5,16 @@ import { validateChange } from '../story/validateChange.ts'
 import { isRecord } from '../../shared/isRecord.ts'
 
 /** A proposed change that failed validation; fed back to Claude in the repair round. */
-export type Problem = { index: number; blockUid?: string; field?: string; language?: string; value?: unknown; reason: string }
+export type Problem = {
+  index: number
+  blockUid?: string
+  field?: string
+  language?: string
+  value?: unknown
+  reason: string
+}
 
 export type ItemResult = { change: Change; problem?: never } | { problem: Problem; change?: never }
-
 
 /** One element of the tool's `changes` array → a validated Change, or the reason it cannot be one. */
 export function changeFromToolItem(item: unknown, index: number, outline: StoryOutline): ItemResult {
@@ -21,14 +27,27 @@ export function changeFromToolItem(item: unknown, index: number, outline: StoryO
   const rawLanguage = typeof item['language'] === 'string' && item['language'] !== '' ? item['language'] : undefined
   const language = rawLanguage ?? (outline.language === 'default' ? undefined : outline.language)
   const base = { index, blockUid, field, ...(language ? { language } : {}), value }
-  if (rawLanguage && rawLanguage !== 'default' && !LANGUAGE_CODE.test(rawLanguage)) return { problem: { ...base, reason: `"${rawLanguage.slice(0, 20)}" is not a language code` } }
+  if (rawLanguage && rawLanguage !== 'default' && !LANGUAGE_CODE.test(rawLanguage))
+    return { problem: { ...base, reason: `"${rawLanguage.slice(0, 20)}" is not a language code` } }
   const target = outline.targets.get(targetKey(blockUid, field))
-  if (!target) return { problem: { ...base, reason: `block ${blockUid} has no writable field "${field}" (use a uid and field from the outline)` } }
+  if (!target)
+    return {
+      problem: {
+        ...base,
+        reason: `block ${blockUid} has no writable field "${field}" (use a uid and field from the outline)`,
+      },
+    }
   // The outline language applies only where a translation exists; an explicit language must be translatable.
   const effective = !rawLanguage && !target.field.translatable ? undefined : language
   const isList = target.field.type === 'bloks'
-  if (isList && rawLanguage) return { problem: { ...base, reason: 'new items are added in the default language; translate their fields afterwards' } }
-  const result = validateChange(target.field, value, { language: isList ? undefined : effective, components: outline.components })
+  if (isList && rawLanguage)
+    return {
+      problem: { ...base, reason: 'new items are added in the default language; translate their fields afterwards' },
+    }
+  const result = validateChange(target.field, value, {
+    language: isList ? undefined : effective,
+    components: outline.components,
+  })
   if (!result.ok) return { problem: { ...base, reason: result.reason } }
   if (!target.saved) return { problem: { ...base, reason: 'this block is not saved yet; save the story first' } }
   const newUid = isList ? (result.value as { _uid: string })._uid : undefined
@@ -41,7 +60,7 @@ export function changeFromToolItem(item: unknown, index: number, outline: StoryO
       fieldType: target.field.type,
       language: result.language,
       // A new list item did not exist before; its value is the item itself.
-      before: isList ? null : target.saved[result.key] ?? null,
+      before: isList ? null : (target.saved[result.key] ?? null),
       after: result.value,
       label: isDefaultLanguage(effective) ? target.label : `${target.label} (${effective})`,
     },
@@ -50,7 +69,8 @@ export function changeFromToolItem(item: unknown, index: number, outline: StoryO
 
 /** A change that stayed invalid after the repair round: shown with its reason, never applicable. */
 export function invalidChange(problem: Problem, outline: StoryOutline): Change | undefined {
-  const target = problem.blockUid && problem.field ? outline.targets.get(targetKey(problem.blockUid, problem.field)) : undefined
+  const target =
+    problem.blockUid && problem.field ? outline.targets.get(targetKey(problem.blockUid, problem.field)) : undefined
   if (!target) return undefined
   const key = fieldKey(target.field.name, target.field.translatable ? problem.language : undefined)
   return {
@@ -60,7 +80,7 @@ export function invalidChange(problem: Problem, outline: StoryOutline): Change |
     field: target.field.name,
     fieldType: target.field.type,
     language: problem.language ?? 'default',
-    before: target.field.type === 'bloks' ? null : target.saved?.[key] ?? null,
+    before: target.field.type === 'bloks' ? null : (target.saved?.[key] ?? null),
     after: problem.value ?? null,
     label: target.label,
     invalid: problem.reason,
@@ -71,7 +91,8 @@ export type BuiltProposal = { changes: Change[]; problems: Problem[]; question?:
 
 /** The complete tool input → validated changes (last one wins per field) and problems. */
 export function buildProposal(input: unknown, outline: StoryOutline): BuiltProposal {
-  if (!isRecord(input)) return { changes: [], problems: [{ index: -1, reason: 'the tool input must be an object with "changes"' }] }
+  if (!isRecord(input))
+    return { changes: [], problems: [{ index: -1, reason: 'the tool input must be an object with "changes"' }] }
   const items = Array.isArray(input['changes']) ? input['changes'] : []
   const byId = new Map<string, Change>()
   const problems: Problem[] = []
@@ -80,6 +101,7 @@ export function buildProposal(input: unknown, outline: StoryOutline): BuiltPropo
     if (result.change) byId.set(result.change.id, result.change)
     else problems.push(result.problem)
   })
-  const question = typeof input['question'] === 'string' && input['question'].trim() ? input['question'].trim() : undefined
+  const question =
+    typeof input['question'] === 'string' && input['question'].trim() ? input['question'].trim() : undefined
   return { changes: [...byId.values()], problems, ...(question ? { question } : {}) }
 }

@@ -12,7 +12,9 @@ export type RepairInput = {
 }
 
 function describe(p: Problem): string {
-  const where = p.blockUid ? `change ${p.index + 1} (block ${p.blockUid}, field ${p.field ?? '?'}${p.language ? `, language ${p.language}` : ''})` : `change ${p.index + 1}`
+  const where = p.blockUid
+    ? `change ${p.index + 1} (block ${p.blockUid}, field ${p.field ?? '?'}${p.language ? `, language ${p.language}` : ''})`
+    : `change ${p.index + 1}`
   return `- ${p.index < 0 ? 'the tool input' : where}: ${p.reason}`
 }
 
@@ -26,24 +28,30 @@ export function repairMessages({ toolUseId, input, text, problems }: RepairInput
       role: 'assistant',
       content: [
         ...(text?.trim() ? [{ text: text.trim() }] : []),
-        { toolUse: { toolUseId, name: PROPOSAL_TOOL, input: typeof input === 'object' && input !== null ? input : {} } },
+        {
+          toolUse: { toolUseId, name: PROPOSAL_TOOL, input: typeof input === 'object' && input !== null ? input : {} },
+        },
       ],
     },
     {
       role: 'user',
-      content: [{
-        toolResult: {
-          toolUseId,
-          status: 'error',
-          content: [{
-            text: [
-              'Some proposed changes break the field rules and were not shown to the editor:',
-              ...problems.map(describe),
-              `Call ${PROPOSAL_TOOL} again with corrected versions of ONLY these changes (the valid ones are kept). No other text.`,
-            ].join('\n'),
-          }],
+      content: [
+        {
+          toolResult: {
+            toolUseId,
+            status: 'error',
+            content: [
+              {
+                text: [
+                  'Some proposed changes break the field rules and were not shown to the editor:',
+                  ...problems.map(describe),
+                  `Call ${PROPOSAL_TOOL} again with corrected versions of ONLY these changes (the valid ones are kept). No other text.`,
+                ].join('\n'),
+              },
+            ],
+          },
         },
-      }],
+      ],
     },
   ]
 }

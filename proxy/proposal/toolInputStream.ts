@@ -36,7 +36,11 @@ export function toolInputStream(): ToolInputStream {
           inString = false
           if (keyParts) {
             keyParts.push(chunk.slice(keyFrom, j + 1))
-            try { key = JSON.parse(keyParts.join('')) as string } catch { key = undefined }
+            try {
+              key = JSON.parse(keyParts.join('')) as string
+            } catch {
+              key = undefined
+            }
             keyParts = undefined
           }
         }
@@ -65,7 +69,11 @@ export function toolInputStream(): ToolInputStream {
           stack.pop()
           if (c === '}' && stack.length === changesDepth && itemParts) {
             itemParts.push(chunk.slice(itemFrom, j + 1))
-            try { out.push(JSON.parse(itemParts.join(''))) } catch { /* malformed element: the final parse reports it */ }
+            try {
+              out.push(JSON.parse(itemParts.join('')))
+            } catch {
+              /* malformed element: the final parse reports it */
+            }
             itemParts = undefined
           }
           if (c === ']' && stack.length === 1 && changesDepth === 2) changesDepth = -1

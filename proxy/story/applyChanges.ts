@@ -32,18 +32,31 @@ export type ApplyResult =
   | { type: 'too_large'; bytes: number }
 
 type Planned = {
-  blok: Blok; key: string; language: string; field: string; blockUid: string; before: unknown; after: unknown; current: unknown
+  blok: Blok
+  key: string
+  language: string
+  field: string
+  blockUid: string
+  before: unknown
+  after: unknown
+  current: unknown
   /** Set for a bloks list: append a new item, or (undo) remove it again. */
   item?: string
 }
-
 
 /**
  * Latest saved content + requested changes → the content to PUT. Scope is enforced here, not by the prompt: only
  * schema-writable fields of existing bloks, every value re-validated. A targeted field whose saved value differs from
  * `before` is a conflict (apply: nothing written; undo: that field left alone). Everything else is carried over as is.
  */
-export function applyChanges({ content, components, changes, reason = 'apply', history, maxBytes = MAX_STORY_BYTES }: ApplyInput): ApplyResult {
+export function applyChanges({
+  content,
+  components,
+  changes,
+  reason = 'apply',
+  history,
+  maxBytes = MAX_STORY_BYTES,
+}: ApplyInput): ApplyResult {
   const next = structuredClone(content)
   const problems: FieldProblem[] = []
   const conflicts: Conflict[] = []
@@ -66,21 +79,46 @@ export function applyChanges({ content, components, changes, reason = 'apply', h
     }
     const writable = writableField(field, visit.component?.schema[field], components)
     if (!writable) {
-      problems.push({ ...where, reason: `"${field}" of ${visit.blok.component} is not a field the assistant may write` })
+      problems.push({
+        ...where,
+        reason: `"${field}" of ${visit.blok.component} is not a field the assistant may write`,
+      })
       continue
     }
     if (writable.type === 'bloks') {
       const item = planListItem(next, components, visit.blok, writable, change, reason)
       if ('reason' in item) problems.push({ ...where, reason: item.reason })
-      else if (seen.has(`${change.blockUid}\u0000${field}\u0000${item.uid}`)) problems.push({ ...where, reason: 'the same item is changed twice in one request' })
-      else if (!sameValue(item.current, change.before)) conflicts.push({ blockUid: change.blockUid, field, language: 'default', expected: change.before ?? null, actual: item.current ?? null })
+      else if (seen.has(`${change.blockUid}\u0000${field}\u0000${item.uid}`))
+        problems.push({ ...where, reason: 'the same item is changed twice in one request' })
+      else if (!sameValue(item.current, change.before))
+        conflicts.push({
+          blockUid: change.blockUid,
+          field,
+          language: 'default',
+          expected: change.before ?? null,
+          actual: item.current ?? null,
+        })
       else {
         seen.add(`${change.blockUid}\u0000${field}\u0000${item.uid}`)
-        planned.push({ blok: visit.blok, key: field, language: 'default', field, blockUid: change.blockUid, before: change.before, after: item.after, current: item.current, item: item.uid })
+        planned.push({
+          blok: visit.blok,
+          key: field,
+          language: 'default',
+          field,
+          blockUid: change.blockUid,
+          before: change.before,
+          after: item.after,
+          current: item.current,
+          item: item.uid,
+        })
       }
       continue
     }
-    const checked = validateChange(writable, change.after, { language, allowRemove: reason === 'undo', lenientRichtext: reason === 'undo' })
+    const checked = validateChange(writable, change.after, {
+      language,
+      allowRemove: reason === 'undo',
+      lenientRichtext: reason === 'undo',
+    })
     if (!checked.ok) {
       problems.push({ ...where, reason: checked.reason })
       continue
@@ -97,10 +135,25 @@ export function applyChanges({ content, components, changes, reason = 'apply', h
     seen.add(id)
     const current = visit.blok[checked.key]
     if (!sameValue(current, change.before)) {
-      conflicts.push({ blockUid: change.blockUid, field, language: checked.language, expected: change.before ?? null, actual: current ?? null })
+      conflicts.push({
+        blockUid: change.blockUid,
+        field,
+        language: checked.language,
+        expected: change.before ?? null,
+        actual: current ?? null,
+      })
       continue
     }
-    planned.push({ blok: visit.blok, key: checked.key, language: checked.language, field, blockUid: change.blockUid, before: change.before, after: checked.value, current })
+    planned.push({
+      blok: visit.blok,
+      key: checked.key,
+      language: checked.language,
+      field,
+      blockUid: change.blockUid,
+      before: change.before,
+      after: checked.value,
+      current,
+    })
   }
   if (problems.length) return { type: 'invalid', problems }
   if (conflicts.length && (reason === 'apply' || planned.length === 0)) return { type: 'conflict', conflicts }
@@ -108,19 +161,36 @@ export function applyChanges({ content, components, changes, reason = 'apply', h
   for (const p of planned) {
     if (p.item !== undefined) {
       const list = Array.isArray(p.blok[p.key]) ? (p.blok[p.key] as unknown[]) : []
-      p.blok[p.key] = p.after === undefined ? list.filter((b) => uidOf(b) !== p.item) : [...list, structuredClone(p.after)]
+      p.blok[p.key] =
+        p.after === undefined ? list.filter((b) => uidOf(b) !== p.item) : [...list, structuredClone(p.after)]
     } else if (p.after === undefined) delete p.blok[p.key]
     // Copies: the content and the returned applied/undo values must not share objects.
     else p.blok[p.key] = structuredClone(p.after)
   }
-  const applied = planned.map((p) => ({ blockUid: p.blockUid, field: p.field, language: p.language, before: p.current ?? null, after: p.after ?? null }))
+  const applied = planned.map((p) => ({
+    blockUid: p.blockUid,
+    field: p.field,
+    language: p.language,
+    before: p.current ?? null,
+    after: p.after ?? null,
+  }))
   const undo = applied.map((a) => ({ ...a, before: a.after, after: a.before }))
 
   if (history) {
     const target = findBlok(next, components, history.blockUid)
     // Only a plugin (custom) field may carry the history: it must never become a way to write arbitrary JSON elsewhere.
     if (!target || target.component?.schema[history.field]?.type !== 'custom') {
-      return { type: 'invalid', problems: [{ blockUid: history.blockUid, field: history.field, language: 'default', reason: 'historyField must name the plugin\'s own (custom) field' }] }
+      return {
+        type: 'invalid',
+        problems: [
+          {
+            blockUid: history.blockUid,
+            field: history.field,
+            language: 'default',
+            reason: "historyField must name the plugin's own (custom) field",
+          },
+        ],
+      }
     }
     target.blok[history.field] = appendHistory(target.blok[history.field], { ...history.entry, changes: applied })
   }

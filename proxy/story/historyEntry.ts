@@ -25,7 +25,11 @@ export function appendHistory(previous: unknown, entry: HistoryEntry, limits: Hi
   const small: HistoryEntry = {
     ...entry,
     transcript: entry.transcript.slice(0, 2_000),
-    changes: entry.changes.map((c) => ({ ...c, before: shrink(c.before, maxValueBytes), after: shrink(c.after, maxValueBytes) })),
+    changes: entry.changes.map((c) => ({
+      ...c,
+      before: shrink(c.before, maxValueBytes),
+      after: shrink(c.after, maxValueBytes),
+    })),
   }
   const kept = [...history, small].slice(-maxEntries)
   while (kept.length > 1 && bytes({ ...rest, v: 1, history: kept }) > maxBytes) kept.shift()

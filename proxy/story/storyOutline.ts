@@ -45,7 +45,8 @@ function shown(field: WritableField, value: unknown, max: number): string {
   if (value === undefined || value === null || value === '') return '(empty)'
   if (typeof value === 'boolean' || typeof value === 'number') return String(value)
   if (Array.isArray(value)) return JSON.stringify(value)
-  const text = field.type === 'richtext' ? richtextToMarkdown(value) : typeof value === 'string' ? value : JSON.stringify(value)
+  const text =
+    field.type === 'richtext' ? richtextToMarkdown(value) : typeof value === 'string' ? value : JSON.stringify(value)
   const cut = [...text]
   const body = cut.length > max ? `${cut.slice(0, max).join('')}… [${cut.length - max} more characters]` : text
   return field.type === 'richtext' || field.type === 'markdown' || field.type === 'textarea'
@@ -57,7 +58,11 @@ function shown(field: WritableField, value: unknown, max: number): string {
 function listRules(field: WritableField, count: number, components: readonly Component[]): string {
   const kinds = (field.allowed ?? []).map((name) => {
     const c = components.find((x) => x.name === name)
-    const fields = c ? Object.entries(c.schema).filter(([k, f]) => f.type !== 'bloks' && writableField(k, f)).map(([k]) => k) : []
+    const fields = c
+      ? Object.entries(c.schema)
+          .filter(([k, f]) => f.type !== 'bloks' && writableField(k, f))
+          .map(([k]) => k)
+      : []
     return `${name} (${fields.join(', ')})`
   })
   return `list of ${count} item${count === 1 ? '' : 's'}${field.maximum ? `, max ${field.maximum}` : ''}; to add ONE new item at the end use value {"component": …, "fields": {…}}; item types: ${kinds.join('; ')}`
@@ -73,18 +78,27 @@ function rules(field: WritableField): string {
     field.options ? `allowed: ${field.options.map((o) => JSON.stringify(o)).join(' | ')}` : '',
     field.toolbar ? `formatting allowed: ${field.toolbar.join(', ')}` : '',
     field.translatable ? 'translatable' : '',
-  ].filter(Boolean).join('; ')
+  ]
+    .filter(Boolean)
+    .join('; ')
 }
 
 /** The story as a compact, readable outline for Claude, plus the index of every writable block/field pair. */
-export function storyOutline({ story, components, language, focus, draft, maxValueChars = 400 }: OutlineInput): StoryOutline {
+export function storyOutline({
+  story,
+  components,
+  language,
+  focus,
+  draft,
+  maxValueChars = 400,
+}: OutlineInput): StoryOutline {
   const lang = isDefaultLanguage(language) ? 'default' : (language as string)
   const root = draft ?? story.content
   const targets = new Map<string, Target>()
   const blocks: StoryOutline['blocks'] = []
   const lines: string[] = [
     `Story "${story.name}" (id ${story.id}). Language being edited: ${lang}.`,
-    draft ? 'Values are the editor\'s current (possibly unsaved) draft.' : 'Values are the last saved version.',
+    draft ? "Values are the editor's current (possibly unsaved) draft." : 'Values are the last saved version.',
     '',
   ]
   walkBloks(root, components, ({ blok, component, path }) => {
@@ -98,7 +112,9 @@ export function storyOutline({ story, components, language, focus, draft, maxVal
     const saved = draft ? findBlok(story.content, components, blok._uid)?.blok : blok
     const writable: string[] = []
     const readOnly: string[] = []
-    for (const [name, schemaField] of Object.entries(component.schema).sort(([, a], [, b]) => (a.pos ?? 0) - (b.pos ?? 0))) {
+    for (const [name, schemaField] of Object.entries(component.schema).sort(
+      ([, a], [, b]) => (a.pos ?? 0) - (b.pos ?? 0),
+    )) {
       if (schemaField.type === 'tab' || schemaField.type === 'section') continue
       if (schemaField.type === 'bloks') {
         const list = writableField(name, schemaField, components)
@@ -109,7 +125,14 @@ export function storyOutline({ story, components, language, focus, draft, maxVal
           continue
         }
         writable.push(name)
-        targets.set(targetKey(blok._uid, name), { blockUid: blok._uid, component: blok.component, field: list, blok, saved, label: `${path.join(' › ')} › ${list.label} › New item` })
+        targets.set(targetKey(blok._uid, name), {
+          blockUid: blok._uid,
+          component: blok.component,
+          field: list,
+          blok,
+          saved,
+          label: `${path.join(' › ')} › ${list.label} › New item`,
+        })
         lines.push(`- ${name} "${list.label}" (${listRules(list, count, components)})`)
         continue
       }
@@ -121,12 +144,18 @@ export function storyOutline({ story, components, language, focus, draft, maxVal
       }
       writable.push(name)
       targets.set(targetKey(blok._uid, name), {
-        blockUid: blok._uid, component: blok.component, field, blok, saved,
+        blockUid: blok._uid,
+        component: blok.component,
+        field,
+        blok,
+        saved,
         label: `${path.join(' › ')} › ${field.label}`,
       })
       const focusMark = isFocus && focus?.field === name ? '  ← EDITOR FOCUS' : ''
-      const value = key === name ? shown(field, blok[name], maxValueChars)
-        : `${shown(field, blok[key], maxValueChars)}  (default language: ${shown(field, blok[name], Math.min(120, maxValueChars))})`
+      const value =
+        key === name
+          ? shown(field, blok[name], maxValueChars)
+          : `${shown(field, blok[key], maxValueChars)}  (default language: ${shown(field, blok[name], Math.min(120, maxValueChars))})`
       lines.push(`- ${name} "${field.label}" (${rules(field)}): ${value}${focusMark}`)
     }
     if (readOnly.length) lines.push(`(not writable: ${readOnly.join(', ')})`)

@@ -1,8 +1,11 @@
 import { richtextToMarkdown } from './richtextToMarkdown.ts'
 
-const looksLikeId = (s: string) => /^[0-9a-f-]{32,36}$/i.test(s) || /^(https?:|#)/.test(s) || /^[a-z0-9_-]+$/i.test(s) && s.length < 3
-const isRichtext = (v: unknown): v is { type: 'doc' } => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'doc'
-const isBlok = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && typeof (v as { component?: unknown }).component === 'string'
+const looksLikeId = (s: string) =>
+  /^[0-9a-f-]{32,36}$/i.test(s) || /^(https?:|#)/.test(s) || (/^[a-z0-9_-]+$/i.test(s) && s.length < 3)
+const isRichtext = (v: unknown): v is { type: 'doc' } =>
+  typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'doc'
+const isBlok = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { component?: unknown }).component === 'string'
 
 /**
  * A style-guide story as plain text, in field order: text, textarea and markdown values as they are, richtext as
@@ -38,5 +41,8 @@ export function truncateStyleGuide(text: string, max = STYLE_GUIDE_MAX_CHARS): {
   const head = chars.slice(0, max).join('')
   const cut = Math.max(head.lastIndexOf('\n\n'), head.lastIndexOf('. ') + 1)
   const kept = (cut > max * 0.6 ? head.slice(0, cut) : head).trimEnd()
-  return { text: `${kept}\n\n[Style guide truncated: only the first ${[...kept].length} of ${chars.length} characters are shown.]`, truncated: true }
+  return {
+    text: `${kept}\n\n[Style guide truncated: only the first ${[...kept].length} of ${chars.length} characters are shown.]`,
+    truncated: true,
+  }
 }

@@ -38,15 +38,20 @@ function validDatetime(s: string): boolean {
 
 const fail = (reason: string): ValidatedChange => ({ ok: false, reason })
 
-
 /** A new item for a bloks list: `{component, fields}` from Claude, or the stored shape `{_uid, component, …}` back from the editor. */
-function newBlok(field: WritableField, value: unknown, options: ValidateOptions): { value: unknown } | { reason: string } {
+function newBlok(
+  field: WritableField,
+  value: unknown,
+  options: ValidateOptions,
+): { value: unknown } | { reason: string } {
   const { components = [], newUid = () => globalThis.crypto.randomUUID(), lenientRichtext = false } = options
   const allowed = field.allowed ?? []
-  if (!isRecord(value) || typeof value['component'] !== 'string') return { reason: `"${field.label}" needs a new item like {"component": "${allowed[0] ?? '…'}", "fields": {…}}` }
+  if (!isRecord(value) || typeof value['component'] !== 'string')
+    return { reason: `"${field.label}" needs a new item like {"component": "${allowed[0] ?? '…'}", "fields": {…}}` }
   const name = value['component']
   const component = components.find((c) => c.name === name)
-  if (!allowed.includes(name) || !component) return { reason: `"${field.label}" can only get new items of ${allowed.map((a) => JSON.stringify(a)).join(', ')}` }
+  if (!allowed.includes(name) || !component)
+    return { reason: `"${field.label}" can only get new items of ${allowed.map((a) => JSON.stringify(a)).join(', ')}` }
   const source = isRecord(value['fields'])
     ? value['fields']
     : Object.fromEntries(Object.entries(value).filter(([k]) => k !== '_uid' && k !== 'component'))
@@ -58,14 +63,20 @@ function newBlok(field: WritableField, value: unknown, options: ValidateOptions)
     if (!checked.ok) return { reason: checked.reason }
     out[key] = checked.value
   }
-  const missing = Object.entries(component.schema).filter(([k, f]) => f.required && writableField(k, f) && !(k in out)).map(([k]) => k)
+  const missing = Object.entries(component.schema)
+    .filter(([k, f]) => f.required && writableField(k, f) && !(k in out))
+    .map(([k]) => k)
   if (missing.length) return { reason: `a new ${name} needs ${missing.join(', ')}` }
   if (Object.keys(out).length === 0) return { reason: `a new ${name} needs at least one field` }
   const uid = typeof value['_uid'] === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(value['_uid']) ? value['_uid'] : newUid()
   return { value: { _uid: uid, component: name, ...out } }
 }
 
-function valueFor(field: WritableField, value: unknown, options: ValidateOptions): { value: unknown } | { reason: string } {
+function valueFor(
+  field: WritableField,
+  value: unknown,
+  options: ValidateOptions,
+): { value: unknown } | { reason: string } {
   const lenientRichtext = options.lenientRichtext ?? false
   const empty = value === '' || (Array.isArray(value) && value.length === 0)
   if (empty && field.required) return { reason: `"${field.label}" is required and cannot be empty` }
@@ -89,7 +100,8 @@ function valueFor(field: WritableField, value: unknown, options: ValidateOptions
     case 'number': {
       const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value
       if (text === '') return { value: '' }
-      if (typeof text !== 'string' || !NUMBER.test(text.trim())) return { reason: `"${field.label}" needs a number like "12" or "9.99"` }
+      if (typeof text !== 'string' || !NUMBER.test(text.trim()))
+        return { reason: `"${field.label}" needs a number like "12" or "9.99"` }
       return { value: text.trim() }
     }
     case 'boolean':
@@ -98,12 +110,15 @@ function valueFor(field: WritableField, value: unknown, options: ValidateOptions
       return { reason: `"${field.label}" needs true or false` }
     case 'datetime':
       if (value === '') return { value: '' }
-      if (typeof value !== 'string' || !validDatetime(value)) return { reason: `"${field.label}" needs a date like "2026-11-25 14:30"` }
+      if (typeof value !== 'string' || !validDatetime(value))
+        return { reason: `"${field.label}" needs a date like "2026-11-25 14:30"` }
       return { value }
     case 'option':
       if (value === '') return { value: '' }
       if (typeof value !== 'string' || !field.options?.includes(value)) {
-        return { reason: `"${field.label}" must be one of ${(field.options ?? []).map((o) => JSON.stringify(o)).join(', ')}` }
+        return {
+          reason: `"${field.label}" must be one of ${(field.options ?? []).map((o) => JSON.stringify(o)).join(', ')}`,
+        }
       }
       return { value }
     case 'bloks':
@@ -111,7 +126,9 @@ function valueFor(field: WritableField, value: unknown, options: ValidateOptions
     case 'options': {
       const list = typeof value === 'string' ? [value] : value
       if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && field.options?.includes(v))) {
-        return { reason: `"${field.label}" must be a list of ${(field.options ?? []).map((o) => JSON.stringify(o)).join(', ')}` }
+        return {
+          reason: `"${field.label}" must be a list of ${(field.options ?? []).map((o) => JSON.stringify(o)).join(', ')}`,
+        }
       }
       return { value: [...new Set(list as string[])] }
     }
@@ -122,7 +139,8 @@ function valueFor(field: WritableField, value: unknown, options: ValidateOptions
 export function validateChange(field: WritableField, value: unknown, options: ValidateOptions = {}): ValidatedChange {
   const { language, allowRemove = false } = options
   const translated = !isDefaultLanguage(language)
-  if (translated && !field.translatable) return fail(`"${field.label}" is not translatable, so it has no ${language} version`)
+  if (translated && !field.translatable)
+    return fail(`"${field.label}" is not translatable, so it has no ${language} version`)
   const key = fieldKey(field.name, language)
   const lang = translated ? (language as string) : 'default'
   if (value === null || value === undefined) {

@@ -10,8 +10,12 @@ export type BlokVisit = {
 }
 
 export function isBlok(value: unknown): value is Blok {
-  return typeof value === 'object' && value !== null && typeof (value as Blok)._uid === 'string'
-    && typeof (value as Blok).component === 'string'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Blok)._uid === 'string' &&
+    typeof (value as Blok).component === 'string'
+  )
 }
 
 /** A short title so spoken references ("the FAQ section") can be matched. */

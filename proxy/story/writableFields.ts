@@ -1,6 +1,7 @@
 import type { Component, ComponentField } from '../deps.ts'
 
-export type WritableType = 'text' | 'textarea' | 'markdown' | 'richtext' | 'number' | 'boolean' | 'option' | 'options' | 'datetime' | 'bloks'
+export type WritableType =
+  'text' | 'textarea' | 'markdown' | 'richtext' | 'number' | 'boolean' | 'option' | 'options' | 'datetime' | 'bloks'
 
 /** A field Claude may change, with the rules every proposed value is checked against. */
 export type WritableField = {
@@ -19,12 +20,23 @@ export type WritableField = {
   maximum?: number
 }
 
-const PLAIN: ReadonlySet<string> = new Set(['text', 'textarea', 'markdown', 'richtext', 'number', 'boolean', 'datetime'])
+const PLAIN: ReadonlySet<string> = new Set([
+  'text',
+  'textarea',
+  'markdown',
+  'richtext',
+  'number',
+  'boolean',
+  'datetime',
+])
 /** Content keys Storyblok owns; never written, whatever the schema says. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['_uid', 'component', '_editable'])
 
 export function humanize(name: string): string {
-  const words = name.replace(/[-_]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim()
+  const words = name
+    .replace(/[-_]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
@@ -53,14 +65,20 @@ function selfOptions(field: ComponentField): string[] | undefined {
  */
 function allowedComponents(field: ComponentField, components: readonly Component[]): string[] {
   if (field.restrict_components !== true) return []
-  const groups = Array.isArray(field['component_group_whitelist']) ? (field['component_group_whitelist'] as unknown[]) : []
-  const names = field['restrict_type'] === 'groups'
-    ? components.filter((c) => groups.includes(c['component_group_uuid'])).map((c) => c.name)
-    : field.component_whitelist ?? []
+  const groups = Array.isArray(field['component_group_whitelist'])
+    ? (field['component_group_whitelist'] as unknown[])
+    : []
+  const names =
+    field['restrict_type'] === 'groups'
+      ? components.filter((c) => groups.includes(c['component_group_uuid'])).map((c) => c.name)
+      : (field.component_whitelist ?? [])
   // A new item is only useful when the assistant can fill in some of its fields.
   return names.filter((n) => {
     const c = components.find((x) => x.name === n)
-    return c !== undefined && Object.entries(c.schema).some(([k, f]) => f.type !== 'bloks' && writableField(k, f) !== undefined)
+    return (
+      c !== undefined &&
+      Object.entries(c.schema).some(([k, f]) => f.type !== 'bloks' && writableField(k, f) !== undefined)
+    )
   })
 }
 
@@ -68,14 +86,26 @@ function allowedComponents(field: ComponentField, components: readonly Component
  * The writable view of one schema field, or undefined when the proxy must never touch it. Bloks fields are writable
  * (append one new item) only when `components` are given and the field whitelists components.
  */
-export function writableField(name: string, field: ComponentField | undefined, components?: readonly Component[]): WritableField | undefined {
+export function writableField(
+  name: string,
+  field: ComponentField | undefined,
+  components?: readonly Component[],
+): WritableField | undefined {
   if (!field || RESERVED_KEYS.has(name) || name.includes('__i18n__')) return undefined
   const type = field.type
   if (type === 'bloks') {
     const allowed = components ? allowedComponents(field, components) : []
     if (allowed.length === 0) return undefined
     const maximum = positiveInt(field.maximum)
-    return { name, type, label: field.display_name || humanize(name), required: false, translatable: false, allowed, ...(maximum ? { maximum } : {}) }
+    return {
+      name,
+      type,
+      label: field.display_name || humanize(name),
+      required: false,
+      translatable: false,
+      allowed,
+      ...(maximum ? { maximum } : {}),
+    }
   }
   let options: string[] | undefined
   if (type === 'option' || type === 'options') {
@@ -85,9 +115,10 @@ export function writableField(name: string, field: ComponentField | undefined, c
     return undefined // asset, multiasset, multilink, bloks, custom (plugins), tab, section, table, …
   }
   const maxLength = positiveInt(field.max_length)
-  const toolbar = type === 'richtext' && field['customize_toolbar'] === true && Array.isArray(field['toolbar'])
-    ? (field['toolbar'] as unknown[]).filter((t): t is string => typeof t === 'string')
-    : undefined
+  const toolbar =
+    type === 'richtext' && field['customize_toolbar'] === true && Array.isArray(field['toolbar'])
+      ? (field['toolbar'] as unknown[]).filter((t): t is string => typeof t === 'string')
+      : undefined
   return {
     name,
     type: type as WritableType,

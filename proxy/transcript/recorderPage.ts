@@ -38,10 +38,30 @@ export function registerRecorderPage(app: Hono<AppEnv>, { config }: Deps): void 
     // The window must keep its opener to post the transcript back.
     c.header('Cross-Origin-Opener-Policy', 'unsafe-none')
     if (!config.access.allowedOrigins.includes(origin) || !SID.test(sid)) {
-      return c.html(page(nonce, '<p role="alert">This recorder can only be opened from the Storyblok Voice Assistant plugin.</p>', ''), 400)
+      return c.html(
+        page(
+          nonce,
+          '<p role="alert">This recorder can only be opened from the Storyblok Voice Assistant plugin.</p>',
+          '',
+        ),
+        400,
+      )
     }
-    const settings = JSON.stringify({ origin, sid, lang, recorder: RECORDER_SOURCE, plugin: PLUGIN_SOURCE, processor: CAPTURE_PROCESSOR_NAME })
-    return c.html(page(nonce, BODY, `const SETTINGS = ${settings.replace(/</g, '\\u003c')};\nconst WORKLET = ${JSON.stringify(captureWorkletSource).replace(/</g, '\\u003c')};\n${SCRIPT}`))
+    const settings = JSON.stringify({
+      origin,
+      sid,
+      lang,
+      recorder: RECORDER_SOURCE,
+      plugin: PLUGIN_SOURCE,
+      processor: CAPTURE_PROCESSOR_NAME,
+    })
+    return c.html(
+      page(
+        nonce,
+        BODY,
+        `const SETTINGS = ${settings.replace(/</g, '\\u003c')};\nconst WORKLET = ${JSON.stringify(captureWorkletSource).replace(/</g, '\\u003c')};\n${SCRIPT}`,
+      ),
+    )
   })
 }
 

@@ -55,15 +55,28 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
 
   app.get('/api/transcribe', async (c, next) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      throw new AppError({ code: 'bad_request', status: 426, message: 'This endpoint is a WebSocket.', hint: 'Open it with new WebSocket(url) using the url from POST /api/transcribe/ticket.' })
+      throw new AppError({
+        code: 'bad_request',
+        status: 426,
+        message: 'This endpoint is a WebSocket.',
+        hint: 'Open it with new WebSocket(url) using the url from POST /api/transcribe/ticket.',
+      })
     }
     const origin = c.req.header('origin')
     if (origin && !config.access.allowedOrigins.includes(origin) && !isSameHost(origin, c.req.header('host'))) {
-      throw new AppError({ code: 'forbidden', message: `Origin ${origin.slice(0, 100)} may not use this proxy.`, hint: 'Add the origin to ALLOWED_ORIGINS.' })
+      throw new AppError({
+        code: 'forbidden',
+        message: `Origin ${origin.slice(0, 100)} may not use this proxy.`,
+        hint: 'Add the origin to ALLOWED_ORIGINS.',
+      })
     }
     const ticket = c.req.query('ticket')
     if (!ticket) {
-      throw new AppError({ code: 'unauthorized', message: 'Missing ticket.', hint: 'Get one with POST /api/transcribe/ticket and open the url it returns.' })
+      throw new AppError({
+        code: 'unauthorized',
+        message: 'Missing ticket.',
+        hint: 'Get one with POST /api/transcribe/ticket and open the url it returns.',
+      })
     }
     const grant = tickets.redeem(ticket)
     if (!grant) {
@@ -105,7 +118,12 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
         const n = (active.get(grant.keyId) ?? 1) - 1
         if (n <= 0) active.delete(grant.keyId)
         else active.set(grant.keyId, n)
-        deps.log.info('transcription ended', { keyId: grant.keyId, audioMs: Math.round((bytes / BYTES_PER_SECOND) * 1000), ms: clock.now() - startedAt, outcome })
+        deps.log.info('transcription ended', {
+          keyId: grant.keyId,
+          audioMs: Math.round((bytes / BYTES_PER_SECOND) * 1000),
+          ms: clock.now() - startedAt,
+          outcome,
+        })
       }
     }
     const finish = (code: number, reason: string) => {
@@ -125,7 +143,13 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
     const armIdle = () => {
       clearTimeout(idleTimer)
       idleTimer = setTimeout(
-        () => fail(new AppError({ code: 'transcribe_idle_timeout', message: `No audio for ${Math.round(limits.idleTimeoutMs / 1000)} seconds; the recording was stopped.` })),
+        () =>
+          fail(
+            new AppError({
+              code: 'transcribe_idle_timeout',
+              message: `No audio for ${Math.round(limits.idleTimeoutMs / 1000)} seconds; the recording was stopped.`,
+            }),
+          ),
         limits.idleTimeoutMs,
       )
     }
@@ -137,7 +161,11 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
       const languageCode = msg.language === 'auto' ? undefined : transcribeLanguageFor(msg.language, fallback)
       upstream = deps.transcribe.start({
         ...(identify
-          ? { identifyLanguage: true, languageOptions: optionsList, ...(languageCode && optionsList.includes(languageCode) ? { languageCode } : {}) }
+          ? {
+              identifyLanguage: true,
+              languageOptions: optionsList,
+              ...(languageCode && optionsList.includes(languageCode) ? { languageCode } : {}),
+            }
           : { languageCode: languageCode ?? fallback }),
         ...(limits.vocabularyName ? { vocabularyName: limits.vocabularyName } : {}),
         sampleRate: SAMPLE_RATE,
@@ -172,13 +200,23 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
       try {
         parsed = JSON.parse(data)
       } catch {
-        return fail(new AppError({ code: 'bad_request', message: 'Text frames must be JSON messages like {"type":"start",...}.' }))
+        return fail(
+          new AppError({
+            code: 'bad_request',
+            message: 'Text frames must be JSON messages like {"type":"start",...}.',
+          }),
+        )
       }
       const result = v.safeParse(WsClientMessageSchema, parsed)
       if (!result.success) {
         const issue = result.issues[0]
         const path = issue.path?.map((p) => String(p.key)).join('.')
-        return fail(new AppError({ code: 'bad_request', message: `Invalid message${path ? ` (${path})` : ''}: ${issue.message}` }))
+        return fail(
+          new AppError({
+            code: 'bad_request',
+            message: `Invalid message${path ? ` (${path})` : ''}: ${issue.message}`,
+          }),
+        )
       }
       const msg = result.output
       if (msg.type === 'start') {
@@ -191,22 +229,46 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
       clearTimeout(idleTimer)
       upstream.end()
       finalTimer = setTimeout(
-        () => fail(new AppError({ code: 'upstream_timeout', message: 'Amazon Transcribe did not return the final transcript in time.', hint: 'Try again, or type your prompt.' })),
+        () =>
+          fail(
+            new AppError({
+              code: 'upstream_timeout',
+              message: 'Amazon Transcribe did not return the final transcript in time.',
+              hint: 'Try again, or type your prompt.',
+            }),
+          ),
         finalTimeoutMs,
       )
     }
 
     function onAudio(chunk: Uint8Array) {
-      if (!upstream) return fail(new AppError({ code: 'bad_request', message: 'Send {"type":"start",...} before audio frames.' }))
+      if (!upstream)
+        return fail(new AppError({ code: 'bad_request', message: 'Send {"type":"start",...} before audio frames.' }))
       if (stopped) return
       if (chunk.byteLength > limits.maxFrameBytes) {
-        return fail(new AppError({ code: 'payload_too_large', message: `Audio frames must be at most ${limits.maxFrameBytes} bytes; this one had ${chunk.byteLength}.`, hint: 'Send about 100 ms of audio (3200 bytes) per frame.' }))
+        return fail(
+          new AppError({
+            code: 'payload_too_large',
+            message: `Audio frames must be at most ${limits.maxFrameBytes} bytes; this one had ${chunk.byteLength}.`,
+            hint: 'Send about 100 ms of audio (3200 bytes) per frame.',
+          }),
+        )
       }
       if (chunk.byteLength % 2 !== 0) {
-        return fail(new AppError({ code: 'bad_request', message: 'Audio frames must hold whole 16-bit samples (an even number of bytes).' }))
+        return fail(
+          new AppError({
+            code: 'bad_request',
+            message: 'Audio frames must hold whole 16-bit samples (an even number of bytes).',
+          }),
+        )
       }
       if (bytes + chunk.byteLength > maxBytes) {
-        return fail(new AppError({ code: 'transcribe_too_long', message: `Recordings are limited to ${limits.maxSeconds} seconds of audio.` }))
+        return fail(
+          new AppError({
+            code: 'transcribe_too_long',
+            message: `Recordings are limited to ${limits.maxSeconds} seconds of audio.`,
+          }),
+        )
       }
       bytes += chunk.byteLength
       upstream.write(chunk)

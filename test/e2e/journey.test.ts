@@ -28,12 +28,17 @@ describe.runIf(run)('browser journey: speak → edit transcript → streamed pro
   beforeAll(async () => {
     stack = await startStack()
     // Words appear as the audio arrives; only a real utterance (not silence) yields the phrase.
-    stack.world.transcribe.setDefault({ phrase: (a) => (a.voicedMs >= 1200 ? SPOKEN : `only ${a.voicedMs} ms of speech`), minVoicedMs: 200 })
+    stack.world.transcribe.setDefault({
+      phrase: (a) => (a.voicedMs >= 1200 ? SPOKEN : `only ${a.voicedMs} ms of speech`),
+      minVoicedMs: 200,
+    })
     original = structuredClone(home().content) as Record<string, unknown>
     ;({ page, plugin } = await stack.open({ story: String(DEMO_STORY_IDS.home) }))
     errors = collectConsoleErrors(page)
   })
-  afterAll(async () => { await stack?.close() })
+  afterAll(async () => {
+    await stack?.close()
+  })
 
   it('opens inside the emulator in a cross-origin frame and is ready for a prompt', async () => {
     expect(new URL(plugin.url()).origin).toBe(stack.emulator.pluginOrigin)
@@ -49,7 +54,9 @@ describe.runIf(run)('browser journey: speak → edit transcript → streamed pro
     await plugin.click('[data-testid="mic-toggle"]')
     await plugin.waitForSelector('[data-testid="transcript-live"]')
     expect(await plugin.locator('[data-testid="transcript-live"]').getAttribute('aria-live')).toBe('polite')
-    await plugin.waitForFunction(() => /\b(Write|a|short)\b/.test(document.querySelector('[data-testid="transcript-live"]')?.textContent ?? ''))
+    await plugin.waitForFunction(() =>
+      /\b(Write|a|short)\b/.test(document.querySelector('[data-testid="transcript-live"]')?.textContent ?? ''),
+    )
     await shot(page, 'journey-02-listening')
     await plugin.waitForSelector('[data-testid="transcript-text"]', { timeout: 15_000 })
     expect(await plugin.inputValue('[data-testid="transcript-text"]')).toBe(SPOKEN)
@@ -61,7 +68,13 @@ describe.runIf(run)('browser journey: speak → edit transcript → streamed pro
 
   it('shows streamed text and the first change while the answer is still being written', async () => {
     // Slow events: after the first change completes, many tool-input chunks are still to come.
-    stack.world.bedrock.script(reply.toolUse('propose_changes', PROPOSAL, { preface: 'Here are punchier versions of both headlines and the lead.', tokenDelayMs: 120, chunkSize: 12 }))
+    stack.world.bedrock.script(
+      reply.toolUse('propose_changes', PROPOSAL, {
+        preface: 'Here are punchier versions of both headlines and the lead.',
+        tokenDelayMs: 120,
+        chunkSize: 12,
+      }),
+    )
     // Record, at the moment the first change is rendered, whether the answer was still streaming.
     await plugin.evaluate(() => {
       const w = window as unknown as { firstChangeWhileStreaming?: boolean; streamedTextAtFirstChange?: string }
@@ -75,11 +88,18 @@ describe.runIf(run)('browser journey: speak → edit transcript → streamed pro
     await plugin.click('[data-testid="transcript-send"]')
     await plugin.waitForSelector('[data-testid="change"]')
     await shot(page, 'journey-04-streaming')
-    const sent = stack.world.bedrock.requests.at(-1)?.body?.messages?.at(-1)?.content?.map((c: { text?: string }) => c.text ?? '').join('')
+    const sent = stack.world.bedrock.requests
+      .at(-1)
+      ?.body?.messages?.at(-1)
+      ?.content?.map((c: { text?: string }) => c.text ?? '')
+      .join('')
     expect(sent).toContain(PROMPT)
     const seen = await plugin.evaluate(() => {
       const w = window as unknown as { firstChangeWhileStreaming?: boolean; streamedTextAtFirstChange?: string }
-      return { firstChangeWhileStreaming: w.firstChangeWhileStreaming, streamedTextAtFirstChange: w.streamedTextAtFirstChange }
+      return {
+        firstChangeWhileStreaming: w.firstChangeWhileStreaming,
+        streamedTextAtFirstChange: w.streamedTextAtFirstChange,
+      }
     })
     expect(seen.firstChangeWhileStreaming).toBe(true)
     expect(seen.streamedTextAtFirstChange).toContain('punchier')
@@ -87,7 +107,9 @@ describe.runIf(run)('browser journey: speak → edit transcript → streamed pro
     await plugin.waitForFunction(() => document.querySelectorAll('[data-testid="change"]').length === 3)
     const labels = await plugin.locator('[data-testid="change-label"]').allTextContents()
     expect(labels[0]).toMatch(/Hero.*› Headline$/)
-    expect(await plugin.locator('[data-testid="change-before"]').first().textContent()).toBe('Content that moves at the speed of your team')
+    expect(await plugin.locator('[data-testid="change-before"]').first().textContent()).toBe(
+      'Content that moves at the speed of your team',
+    )
     expect(await plugin.locator('.va-msg--assistant').last().textContent()).toContain('Here are punchier versions')
     expect(await plugin.locator('[data-testid="usage"]').textContent()).toMatch(/in .* out/)
     await shot(page, 'journey-05-proposal')
@@ -97,7 +119,9 @@ describe.runIf(run)('browser journey: speak → edit transcript → streamed pro
     await plugin.locator('[data-testid="change"]').nth(1).locator('[data-testid="change-select"]').uncheck()
     const lead = plugin.locator('[data-testid="change"]').nth(2)
     await lead.locator('[data-testid="change-edit"]').click()
-    await lead.locator('[data-testid="change-editor"]').fill('Editors keep their visual editor. Developers keep their stack.')
+    await lead
+      .locator('[data-testid="change-editor"]')
+      .fill('Editors keep their visual editor. Developers keep their stack.')
     await lead.locator('[data-testid="change-edit"]').click()
     expect(await plugin.locator('[data-testid="selected-count"]').textContent()).toContain('2')
     await shot(page, 'journey-06-edited')
@@ -110,14 +134,21 @@ describe.runIf(run)('browser journey: speak → edit transcript → streamed pro
     const saved = home().content
     expect(findBlock(saved, DEMO_UIDS.hero)?.['headline']).toBe('Content at the speed of your team')
     expect(findBlock(saved, DEMO_UIDS.intro)?.['headline']).toBe('Why teams switch to a headless CMS')
-    expect(findBlock(saved, DEMO_UIDS.intro)?.['lead']).toBe('Editors keep their visual editor. Developers keep their stack.')
+    expect(findBlock(saved, DEMO_UIDS.intro)?.['lead']).toBe(
+      'Editors keep their visual editor. Developers keep their stack.',
+    )
     // Everything else is byte for byte what it was.
     const expected = structuredClone(original)
     findBlock(expected, DEMO_UIDS.hero)!['headline'] = 'Content at the speed of your team'
     findBlock(expected, DEMO_UIDS.intro)!['lead'] = 'Editors keep their visual editor. Developers keep their stack.'
     const { [FIELD]: history, ...rest } = saved as Record<string, unknown>
     expect(rest).toEqual(expected)
-    const entries = (history as { v: number; history: Array<{ transcript: string; reason: string; changes: Array<{ field: string; after: unknown }> }> }).history
+    const entries = (
+      history as {
+        v: number
+        history: Array<{ transcript: string; reason: string; changes: Array<{ field: string; after: unknown }> }>
+      }
+    ).history
     expect(entries).toHaveLength(1)
     expect(entries[0]).toMatchObject({ reason: 'apply', transcript: PROMPT })
     expect(entries[0]!.changes.map((c) => [c.field, c.after])).toEqual([

@@ -8,11 +8,17 @@ const run = browserAvailable()
 
 describe.runIf(run)('plugin states in the editor emulator', () => {
   let stack: Stack
-  beforeAll(async () => { stack = await startStack() })
-  afterAll(async () => { await stack?.close() })
+  beforeAll(async () => {
+    stack = await startStack()
+  })
+  afterAll(async () => {
+    await stack?.close()
+  })
 
   it('shows the setup screen, naming each missing or broken option, instead of a blank frame', async () => {
-    const { page, plugin } = await stack.open({ options: JSON.stringify({ proxyUrl: '', proxyKey: '', quickActions: '[{"label": "Shorten",' }) })
+    const { page, plugin } = await stack.open({
+      options: JSON.stringify({ proxyUrl: '', proxyKey: '', quickActions: '[{"label": "Shorten",' }),
+    })
     await plugin.waitForSelector('[data-testid="setup-screen"]')
     const problems = await plugin.locator('[data-testid="setup-screen"] li').allTextContents()
     expect(problems).toHaveLength(3)
@@ -32,8 +38,19 @@ describe.runIf(run)('plugin states in the editor emulator', () => {
     expect(await plugin.locator('[data-testid="prompt-send"]').textContent()).toBe('Senden')
     expect(await plugin.locator('label[for="va-prompt-text"]').textContent()).toBe('Ihre Anfrage')
     expect(await plugin.locator('.va-root').getAttribute('lang')).toBe('de')
-    expect(await plugin.locator('[data-testid="quick-actions"] button').allTextContents()).toEqual(['Kürzen', 'Freundlicher', 'Ins Deutsche übersetzen', 'SEO-Beschreibung schreiben'])
-    stack.world.bedrock.script(reply.toolUse('propose_changes', { changes: [] , question: 'Welche Überschrift meinen Sie?' }, { preface: 'Gern.' }))
+    expect(await plugin.locator('[data-testid="quick-actions"] button').allTextContents()).toEqual([
+      'Kürzen',
+      'Freundlicher',
+      'Ins Deutsche übersetzen',
+      'SEO-Beschreibung schreiben',
+    ])
+    stack.world.bedrock.script(
+      reply.toolUse(
+        'propose_changes',
+        { changes: [], question: 'Welche Überschrift meinen Sie?' },
+        { preface: 'Gern.' },
+      ),
+    )
     await plugin.fill('[data-testid="prompt-text"]', 'Kürze die Überschrift')
     await plugin.press('[data-testid="prompt-text"]', 'Enter')
     await plugin.waitForSelector('[data-testid="question"]')
@@ -46,11 +63,18 @@ describe.runIf(run)('plugin states in the editor emulator', () => {
 
   it('streams the answer into a live region and Cancel stops the request upstream', async () => {
     // The answer stalls after a few words and never ends on its own: no race with the end of the stream.
-    stack.world.bedrock.script({ type: 'content', blocks: [{ text: 'Let me think about the hero section of this page for a moment' }], tokenDelayMs: 30, fault: { kind: 'hang', afterEvents: 6 } })
+    stack.world.bedrock.script({
+      type: 'content',
+      blocks: [{ text: 'Let me think about the hero section of this page for a moment' }],
+      tokenDelayMs: 30,
+      fault: { kind: 'hang', afterEvents: 6 },
+    })
     const { page, plugin } = await stack.open({ story: String(DEMO_STORY_IDS.home) })
     await plugin.fill('[data-testid="prompt-text"]', 'Rewrite the hero')
     await plugin.click('[data-testid="prompt-send"]')
-    await plugin.waitForFunction(() => (document.querySelector('[data-testid="streaming"]')?.textContent ?? '').includes('think about'))
+    await plugin.waitForFunction(() =>
+      (document.querySelector('[data-testid="streaming"]')?.textContent ?? '').includes('think about'),
+    )
     expect(await plugin.locator('[data-testid="streaming"]').getAttribute('aria-live')).toBe('polite')
     expect(await plugin.locator('[data-testid="prompt-send"]').isDisabled()).toBe(true)
     await shot(page, 'streaming-text')
@@ -64,14 +88,20 @@ describe.runIf(run)('plugin states in the editor emulator', () => {
     stack.world.bedrock.script(reply.text('Sure.'))
     await plugin.fill('[data-testid="prompt-text"]', 'Shorter, please')
     await plugin.click('[data-testid="prompt-send"]')
-    await plugin.waitForFunction(() => document.querySelectorAll('.va-msg--assistant:not(.va-msg--streaming)').length === 2)
+    await plugin.waitForFunction(
+      () => document.querySelectorAll('.va-msg--assistant:not(.va-msg--streaming)').length === 2,
+    )
     const roles = stack.world.bedrock.requests.at(-1)?.body?.messages?.map((m: { role: string }) => m.role)
     expect(roles).toEqual(['user', 'assistant', 'user'])
     await page.close()
   })
 
   it('shows an upstream error with its hint, and Retry sends the same conversation again', async () => {
-    stack.world.bedrock.script(reply.error(AWS_ERRORS.throttling), reply.error(AWS_ERRORS.throttling), reply.text('Second time lucky.'))
+    stack.world.bedrock.script(
+      reply.error(AWS_ERRORS.throttling),
+      reply.error(AWS_ERRORS.throttling),
+      reply.text('Second time lucky.'),
+    )
     const { page, plugin } = await stack.open()
     await plugin.fill('[data-testid="prompt-text"]', 'Say something')
     await plugin.click('[data-testid="prompt-send"]')
@@ -81,13 +111,17 @@ describe.runIf(run)('plugin states in the editor emulator', () => {
     await shot(page, 'error-with-hint')
     await plugin.click('[data-testid="retry"]')
     await plugin.waitForSelector('[data-testid="error"]', { state: 'detached' })
-    await plugin.waitForFunction(() => document.querySelector('.va-msg--assistant')?.textContent?.includes('Second time lucky.'))
+    await plugin.waitForFunction(() =>
+      document.querySelector('.va-msg--assistant')?.textContent?.includes('Second time lucky.'),
+    )
     expect(await plugin.locator('.va-msg--user').count()).toBe(1)
     await page.close()
   })
 
   it('does not hang when the editor never answers the draft request (the library has no timeout)', async () => {
-    stack.world.bedrock.script(reply.toolUse('propose_changes', { changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Short' }] }))
+    stack.world.bedrock.script(
+      reply.toolUse('propose_changes', { changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Short' }] }),
+    )
     const { page, plugin } = await stack.open({ story: String(DEMO_STORY_IDS.home), drop: 'get-context' })
     await plugin.fill('[data-testid="prompt-text"]', 'Shorten the hero headline')
     await plugin.click('[data-testid="prompt-send"]')

@@ -85,7 +85,10 @@ beforeAll(async () => {
   const openerOrigin = `http://localhost:${(server.address() as AddressInfo).port}`
   opener = { url: openerOrigin, close: () => new Promise((r) => server.close(() => r())) }
   world = await startWorld({ env: { ALLOWED_ORIGINS: openerOrigin } })
-  world.transcribe.setDefault({ phrase: (a) => (a.voicedMs >= 1200 ? PHRASE : `only ${a.voicedMs} ms of speech`), minVoicedMs: 200 })
+  world.transcribe.setDefault({
+    phrase: (a) => (a.voicedMs >= 1200 ? PHRASE : `only ${a.voicedMs} ms of speech`),
+    minVoicedMs: 200,
+  })
   proxy = await serveApp((upgradeWebSocket) => createApp(world.deps, { upgradeWebSocket }))
   page = await openerPage(proxy.url)
   browser = await launchBrowser()
@@ -115,7 +118,9 @@ describe.skipIf(!run)('companion recorder window', () => {
     await shot(popup, 'recorder-listening')
     const closed = popup.waitForEvent('close')
     await popup.click('#stop')
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'final', undefined, { timeout: 10_000 })
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'final', undefined, {
+      timeout: 10_000,
+    })
     expect(await page.inputValue('#prompt')).toBe(PHRASE)
     await closed // the recorder closes itself after handing over the text
     await shot(page, 'recorder-opener-final')
@@ -136,9 +141,13 @@ describe.skipIf(!run)('companion recorder window', () => {
     expect(await page.textContent('#state')).toBe('listening via worklet at 16000')
     await page.waitForTimeout(2800)
     await page.click('#stop')
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'final', undefined, { timeout: 10_000 })
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'final', undefined, {
+      timeout: 10_000,
+    })
     expect(await page.inputValue('#prompt')).toBe(PHRASE)
-    console.info(`[voice] Chromium inline: Stop click → final transcript ${(await page.evaluate(() => (window as unknown as { stopToFinalMs: number }).stopToFinalMs)).toFixed(1)} ms`)
+    console.info(
+      `[voice] Chromium inline: Stop click → final transcript ${(await page.evaluate(() => (window as unknown as { stopToFinalMs: number }).stopToFinalMs)).toFixed(1)} ms`,
+    )
     const s = world.transcribe.sessions.at(-1)!
     expect(s).toMatchObject({ languageCode: 'de-DE', signaturesOk: true, endedByClient: true })
     expect(s.bytes % 2).toBe(0)
@@ -148,7 +157,9 @@ describe.skipIf(!run)('companion recorder window', () => {
 
   it('refuses to open for an origin that is not allowed', async () => {
     const page = await browser.newPage()
-    const res = await page.goto(`${proxy.url}/recorder?origin=${encodeURIComponent('https://evil.example')}&sid=abcdef0123456789`)
+    const res = await page.goto(
+      `${proxy.url}/recorder?origin=${encodeURIComponent('https://evil.example')}&sid=abcdef0123456789`,
+    )
     expect(res?.status()).toBe(400)
     expect(await page.locator('#record').count()).toBe(0)
     await page.close()

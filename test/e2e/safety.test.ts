@@ -7,23 +7,37 @@ import { startStack, type Stack } from './support/stack.ts'
 
 const run = browserAvailable()
 const HERO = 'Content that moves at the speed of your team'
-const proposal = () => reply.toolUse('propose_changes', {
-  changes: [
-    { blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Faster content' },
-    { blockUid: DEMO_UIDS.intro, field: 'headline', value: 'Why go headless' },
-  ],
-}, { preface: 'Two shorter headlines.' })
+const proposal = () =>
+  reply.toolUse(
+    'propose_changes',
+    {
+      changes: [
+        { blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Faster content' },
+        { blockUid: DEMO_UIDS.intro, field: 'headline', value: 'Why go headless' },
+      ],
+    },
+    { preface: 'Two shorter headlines.' },
+  )
 
 /** The last user message Claude received, as plain text. */
 function lastUserText(stack: Stack): string {
-  const messages: Array<{ role: string; content: Array<{ text?: string }> }> = stack.world.bedrock.requests.at(-1)?.body?.messages ?? []
-  return messages.filter((m) => m.role === 'user').at(-1)?.content.map((c) => c.text ?? '').join('') ?? ''
+  const messages: Array<{ role: string; content: Array<{ text?: string }> }> =
+    stack.world.bedrock.requests.at(-1)?.body?.messages ?? []
+  return (
+    messages
+      .filter((m) => m.role === 'user')
+      .at(-1)
+      ?.content.map((c) => c.text ?? '')
+      .join('') ?? ''
+  )
 }
 
 /** Waits for whatever an apply ends in, so a wrong outcome fails at once instead of timing out. */
 async function applyOutcome(plugin: Frame): Promise<string | null> {
   await plugin.click('[data-testid="apply"]')
-  const el = await plugin.waitForSelector('[data-testid="applied"], [data-testid="unsaved"], [data-testid="conflict"], [data-testid="error"]')
+  const el = await plugin.waitForSelector(
+    '[data-testid="applied"], [data-testid="unsaved"], [data-testid="conflict"], [data-testid="error"]',
+  )
   return el.getAttribute('data-testid')
 }
 
@@ -37,8 +51,12 @@ async function propose(plugin: Frame, prompt = 'Shorten the headlines') {
 describe.runIf(run)('writing safely from the plugin', () => {
   let stack: Stack
   const home = () => stack.world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.home)!
-  beforeAll(async () => { stack = await startStack() })
-  afterAll(async () => { await stack?.close() })
+  beforeAll(async () => {
+    stack = await startStack()
+  })
+  afterAll(async () => {
+    await stack?.close()
+  })
 
   it('refuses to apply over unsaved edits in the targeted fields and names them', async () => {
     stack.world.bedrock.script(proposal())
@@ -63,7 +81,13 @@ describe.runIf(run)('writing safely from the plugin', () => {
     stack.world.bedrock.script(proposal())
     const { page, plugin } = await stack.open({ story: String(DEMO_STORY_IDS.home) })
     await propose(plugin)
-    stack.world.storyblok.editField(DEMO_SPACE_ID, DEMO_STORY_IDS.home, DEMO_UIDS.hero, 'headline', 'A colleague’s headline')
+    stack.world.storyblok.editField(
+      DEMO_SPACE_ID,
+      DEMO_STORY_IDS.home,
+      DEMO_UIDS.hero,
+      'headline',
+      'A colleague’s headline',
+    )
     expect(await applyOutcome(plugin)).toBe('conflict')
     const items = await plugin.locator('[data-testid="conflict-item"]').allTextContents()
     expect(items).toHaveLength(1)
@@ -78,26 +102,48 @@ describe.runIf(run)('writing safely from the plugin', () => {
   })
 
   it('runs a quick action like a spoken prompt, with the style guide named, and produces a proposal', async () => {
-    const quickActions = JSON.stringify([{ label: 'Punchier hero', instruction: 'Make the hero headline punchier.', fieldType: 'text' }])
-    stack.world.bedrock.script(reply.toolUse('propose_changes', { changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Ship content faster' }] }, { preface: 'Punchier:' }))
-    const { page, plugin } = await stack.open({ story: String(DEMO_STORY_IDS.home), options: JSON.stringify({ quickActions, styleGuideStory: 'settings/brand-voice' }) })
+    const quickActions = JSON.stringify([
+      { label: 'Punchier hero', instruction: 'Make the hero headline punchier.', fieldType: 'text' },
+    ])
+    stack.world.bedrock.script(
+      reply.toolUse(
+        'propose_changes',
+        { changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Ship content faster' }] },
+        { preface: 'Punchier:' },
+      ),
+    )
+    const { page, plugin } = await stack.open({
+      story: String(DEMO_STORY_IDS.home),
+      options: JSON.stringify({ quickActions, styleGuideStory: 'settings/brand-voice' }),
+    })
     const bodies: unknown[] = []
-    page.on('request', (r) => { if (r.url().endsWith('/api/conversation')) bodies.push(r.postDataJSON()) })
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/conversation')) bodies.push(r.postDataJSON())
+    })
     expect(await plugin.locator('[data-testid="style-guide"]').textContent()).toContain('settings/brand-voice')
-    expect(await plugin.locator('[data-testid="style-guide"] a').getAttribute('href')).toMatch(/^https:\/\/app\.storyblok\.com\//)
+    expect(await plugin.locator('[data-testid="style-guide"] a').getAttribute('href')).toMatch(
+      /^https:\/\/app\.storyblok\.com\//,
+    )
     const chips = await plugin.locator('[data-testid="quick-actions"] button').allTextContents()
     expect(chips).toEqual(['Punchier hero'])
     await plugin.click('text=Punchier hero')
     await plugin.waitForSelector('[data-testid="change"]')
     expect(lastUserText(stack)).toContain('Make the hero headline punchier.\n(target field type: text)')
-    expect(bodies.at(-1)).toMatchObject({ styleGuideStory: 'settings/brand-voice', focus: { blockUid: DEMO_UIDS.homeRoot } })
+    expect(bodies.at(-1)).toMatchObject({
+      styleGuideStory: 'settings/brand-voice',
+      focus: { blockUid: DEMO_UIDS.homeRoot },
+    })
     expect(await plugin.locator('[data-testid="change-after"]').first().textContent()).toBe('Ship content faster')
     await shot(page, 'quick-action-proposal')
     await page.close()
   })
 
   it('renders richtext readably, shows an invalid change with its reason and never applies it', async () => {
-    const richtext = { blockUid: DEMO_UIDS.intro, field: 'text', value: 'One source, **many** channels.\n\n- Faster launches\n- Fewer errors' }
+    const richtext = {
+      blockUid: DEMO_UIDS.intro,
+      field: 'text',
+      value: 'One source, **many** channels.\n\n- Faster launches\n- Fewer errors',
+    }
     const invalid = { blockUid: DEMO_UIDS.hero, field: 'text_color', value: 'purple' }
     // The repair round gets the same invalid value back, so it stays invalid.
     stack.world.bedrock.script(
@@ -108,12 +154,20 @@ describe.runIf(run)('writing safely from the plugin', () => {
     await propose(plugin, 'Rewrite the intro text and make the hero purple')
     await plugin.waitForFunction(() => document.querySelectorAll('[data-testid="change"]').length === 2)
     const body = plugin.locator('[data-testid="change"]').first()
-    expect(await body.locator('[data-testid="change-before"]').textContent()).toBe('A headless CMS separates content from presentation, so one story can feed a website, an app and a kiosk.\nOur visual editor shows every change in context before it goes live.')
-    expect(await body.locator('[data-testid="change-after"]').textContent()).toBe('One source, many channels.\n• Faster launches\n• Fewer errors')
-    const bad = plugin.locator('[data-testid="change"]').filter({ has: plugin.locator('[data-testid="change-invalid"]') })
+    expect(await body.locator('[data-testid="change-before"]').textContent()).toBe(
+      'A headless CMS separates content from presentation, so one story can feed a website, an app and a kiosk.\nOur visual editor shows every change in context before it goes live.',
+    )
+    expect(await body.locator('[data-testid="change-after"]').textContent()).toBe(
+      'One source, many channels.\n• Faster launches\n• Fewer errors',
+    )
+    const bad = plugin
+      .locator('[data-testid="change"]')
+      .filter({ has: plugin.locator('[data-testid="change-invalid"]') })
     expect(await bad.count()).toBe(1)
     expect(await bad.locator('[data-testid="change-select"]').isDisabled()).toBe(true)
-    expect(await bad.locator('[data-testid="change-invalid"]').textContent()).toMatch(/^Cannot be applied: .*must be one of/)
+    expect(await bad.locator('[data-testid="change-invalid"]').textContent()).toMatch(
+      /^Cannot be applied: .*must be one of/,
+    )
     expect(await plugin.locator('[data-testid="selected-count"]').textContent()).toBe('1 of 2 selected')
     await shot(page, 'richtext-and-invalid-change')
     await plugin.click('[data-testid="apply"]')
@@ -130,7 +184,13 @@ describe.runIf(run)('writing safely from the plugin', () => {
     const introBefore = findBlock(home().content, DEMO_UIDS.intro)?.['headline']
     await plugin.click('[data-testid="apply"]')
     await plugin.waitForSelector('[data-testid="applied"]')
-    stack.world.storyblok.editField(DEMO_SPACE_ID, DEMO_STORY_IDS.home, DEMO_UIDS.hero, 'headline', 'Edited after the apply')
+    stack.world.storyblok.editField(
+      DEMO_SPACE_ID,
+      DEMO_STORY_IDS.home,
+      DEMO_UIDS.hero,
+      'headline',
+      'Edited after the apply',
+    )
     await plugin.click('[data-testid="undo"]')
     await plugin.waitForSelector('[data-testid="undone"]')
     const kept = await plugin.locator('[data-testid="undo-kept-item"]').allTextContents()
@@ -145,7 +205,10 @@ describe.runIf(run)('writing safely from the plugin', () => {
   it('can be used with the keyboard alone, with a visible focus', async () => {
     stack.world.bedrock.script(proposal())
     const { page, plugin } = await stack.open({ story: String(DEMO_STORY_IDS.home) })
-    const active = () => plugin.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '')
+    const active = () =>
+      plugin.evaluate(
+        () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '',
+      )
     // Tab from the editor page into the plugin until the prompt has focus.
     let tabs = 0
     while ((await active()) !== 'prompt-text' && tabs++ < 40) await page.keyboard.press('Tab')
@@ -157,7 +220,8 @@ describe.runIf(run)('writing safely from the plugin', () => {
     // Tab to the second change's checkbox and turn it off with Space.
     tabs = 0
     const second = plugin.locator('[data-testid="change-select"]').nth(1)
-    while (!(await second.evaluate((el) => el === document.activeElement)) && tabs++ < 40) await page.keyboard.press('Tab')
+    while (!(await second.evaluate((el) => el === document.activeElement)) && tabs++ < 40)
+      await page.keyboard.press('Tab')
     const outline = await second.evaluate((el) => getComputedStyle(el).outlineStyle)
     expect(outline).toBe('solid')
     await page.keyboard.press('Space')

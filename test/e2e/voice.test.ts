@@ -9,9 +9,14 @@ describe.runIf(run)('voice input in the plugin frame', () => {
   let stack: Stack
   beforeAll(async () => {
     stack = await startStack()
-    stack.world.transcribe.setDefault({ phrase: (a) => (a.voicedMs >= 1200 ? SPOKEN : `only ${a.voicedMs} ms of speech`), minVoicedMs: 200 })
+    stack.world.transcribe.setDefault({
+      phrase: (a) => (a.voicedMs >= 1200 ? SPOKEN : `only ${a.voicedMs} ms of speech`),
+      minVoicedMs: 200,
+    })
   })
-  afterAll(async () => { await stack?.close() })
+  afterAll(async () => {
+    await stack?.close()
+  })
 
   it('falls back to the recorder window and hands its transcript to the plugin, editable', async () => {
     const { page, plugin } = await stack.open({ mic: '0' })
@@ -24,7 +29,9 @@ describe.runIf(run)('voice input in the plugin frame', () => {
     await popup.click('#record')
     await plugin.waitForSelector('[data-testid="transcript-live"]')
     // The fake microphone plays the WAV once; stop when the simulator has received all of it.
-    await expect.poll(() => stack.world.transcribe.sessions[sessionsBefore]?.audio.durationMs ?? 0, { timeout: 10_000 }).toBeGreaterThan(2400)
+    await expect
+      .poll(() => stack.world.transcribe.sessions[sessionsBefore]?.audio.durationMs ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(2400)
     await shot(page, 'voice-fallback-recorder-listening')
     await popup.click('#stop')
     await plugin.waitForSelector('[data-testid="transcript-text"]', { timeout: 10_000 })
@@ -42,8 +49,12 @@ describe.runIf(run)('voice input in the plugin frame', () => {
     await page.keyboard.down('Space')
     await plugin.waitForSelector('[data-testid="transcript-live"]')
     expect(await plugin.locator('[data-testid="mic-hold"]').getAttribute('aria-pressed')).toBe('true')
-    await plugin.waitForFunction(() => ((document.querySelector('[data-testid="mic-level"]') as HTMLMeterElement | null)?.value ?? 0) > 0)
-    await expect.poll(() => stack.world.transcribe.sessions[sessionsBefore]?.audio.durationMs ?? 0, { timeout: 10_000 }).toBeGreaterThan(2400)
+    await plugin.waitForFunction(
+      () => ((document.querySelector('[data-testid="mic-level"]') as HTMLMeterElement | null)?.value ?? 0) > 0,
+    )
+    await expect
+      .poll(() => stack.world.transcribe.sessions[sessionsBefore]?.audio.durationMs ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(2400)
     await shot(page, 'voice-push-to-talk')
     await page.keyboard.up('Space')
     await page.keyboard.up('Alt')

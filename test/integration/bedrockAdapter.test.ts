@@ -4,7 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createBedrock, type CreateBedrockOptions } from '../../proxy/adapters/bedrock.ts'
 import { AppError, type ErrorCode } from '../../proxy/http/appError.ts'
 import type { ModelEvent, ModelRequest } from '../../proxy/deps.ts'
-import { AWS_ERRORS, reply, startBedrockSimulator, type BedrockSimulator, type SimReply } from '../../dev/simulators/bedrock.ts'
+import {
+  AWS_ERRORS,
+  reply,
+  startBedrockSimulator,
+  type BedrockSimulator,
+  type SimReply,
+} from '../../dev/simulators/bedrock.ts'
 import { isolateAwsEnv, TEST_AWS } from '../../dev/awsEnv.ts'
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
@@ -25,7 +31,10 @@ afterAll(async () => {
 
 type Protocol = 'h2' | 'h1'
 
-function client(protocol: Protocol, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = TEST_AWS) {
+function client(
+  protocol: Protocol,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = TEST_AWS,
+) {
   const c = new BedrockRuntimeClient({
     region: TEST_AWS.region,
     endpoint: sim.url,
@@ -70,7 +79,11 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
 
 describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
   it('streams text deltas in order, then blockStop, messageStop and usage', async () => {
-    sim.script(reply.text('Hello from the simulator, three words.', { usage: { inputTokens: 321, outputTokens: 7, cacheReadInputTokens: 300 } }))
+    sim.script(
+      reply.text('Hello from the simulator, three words.', {
+        usage: { inputTokens: 321, outputTokens: 7, cacheReadInputTokens: 300 },
+      }),
+    )
     const events = await collect(bedrock(protocol).stream(request, new AbortController().signal))
 
     const text = events.filter((e) => e.type === 'text')
@@ -78,7 +91,10 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
     expect(text.map((e) => e.delta).join('')).toBe('Hello from the simulator, three words.')
     expect(events.slice(text.length).map((e) => e.type)).toEqual(['blockStop', 'messageStop', 'usage'])
     expect(events.at(-2)).toEqual({ type: 'messageStop', stopReason: 'end_turn' })
-    expect(events.at(-1)).toMatchObject({ type: 'usage', usage: { inputTokens: 321, outputTokens: 7, cacheReadInputTokens: 300 } })
+    expect(events.at(-1)).toMatchObject({
+      type: 'usage',
+      usage: { inputTokens: 321, outputTokens: 7, cacheReadInputTokens: 300 },
+    })
   })
 
   it('sends the system blocks, cache point, tools and max tokens Claude should receive', async () => {
@@ -86,11 +102,24 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
     await collect(bedrock(protocol).stream({ ...request, tools, toolChoice: 'any' }, new AbortController().signal))
 
     const [seen] = sim.requests
-    expect(seen).toMatchObject({ operation: 'converse-stream', modelId: MODEL, akid: TEST_AWS.accessKeyId, aborted: false })
+    expect(seen).toMatchObject({
+      operation: 'converse-stream',
+      modelId: MODEL,
+      akid: TEST_AWS.accessKeyId,
+      aborted: false,
+    })
     expect(seen?.body.system).toEqual([{ text: 'You edit Storyblok stories.' }, { cachePoint: { type: 'default' } }])
     expect(seen?.body.inferenceConfig).toEqual({ maxTokens: 512 })
     expect(seen?.body.toolConfig).toEqual({
-      tools: [{ toolSpec: { name: 'propose_change', description: 'Propose an edit', inputSchema: { json: { type: 'object' } } } }],
+      tools: [
+        {
+          toolSpec: {
+            name: 'propose_change',
+            description: 'Propose an edit',
+            inputSchema: { json: { type: 'object' } },
+          },
+        },
+      ],
       toolChoice: { any: {} },
     })
     expect(seen?.headers).not.toHaveProperty('authorization')
@@ -144,8 +173,17 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
   it('retries HTTP throttling, then succeeds', async () => {
     sim.script(AWS_ERRORS.throttling, AWS_ERRORS.throttling, reply.text('Finally through.'))
     const events = await collect(bedrock(protocol).stream(request, new AbortController().signal))
-    expect(events.filter((e) => e.type === 'text').map((e) => e.type === 'text' && e.delta).join('')).toBe('Finally through.')
-    expect(sim.requests.map((r) => r.outcome)).toEqual(['httpError:ThrottlingException', 'httpError:ThrottlingException', 'content'])
+    expect(
+      events
+        .filter((e) => e.type === 'text')
+        .map((e) => e.type === 'text' && e.delta)
+        .join(''),
+    ).toBe('Finally through.')
+    expect(sim.requests.map((r) => r.outcome)).toEqual([
+      'httpError:ThrottlingException',
+      'httpError:ThrottlingException',
+      'content',
+    ])
   })
 
   it('gives up after the configured retries with bedrock_throttled and a Retry-After', async () => {
@@ -170,7 +208,9 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
   })
 
   it('reports a wrong secret as aws_signature_mismatch (the simulator really checks signatures)', async () => {
-    const wrong = bedrock(protocol, { client: client(protocol, { accessKeyId: TEST_AWS.accessKeyId, secretAccessKey: 'not-the-secret' }) })
+    const wrong = bedrock(protocol, {
+      client: client(protocol, { accessKeyId: TEST_AWS.accessKeyId, secretAccessKey: 'not-the-secret' }),
+    })
     const err = await failureOf(collect(wrong.stream(request, new AbortController().signal)))
     expect(err.code).toBe('aws_signature_mismatch')
     expect(sim.requests[0]?.authError).toBe('InvalidSignatureException')
@@ -178,7 +218,9 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
 
   it('times out with upstream_timeout when Claude sends no first token, and cancels upstream', async () => {
     sim.script(reply.hang())
-    const err = await failureOf(collect(bedrock(protocol, { firstTokenTimeoutMs: 150 }).stream(request, new AbortController().signal)))
+    const err = await failureOf(
+      collect(bedrock(protocol, { firstTokenTimeoutMs: 150 }).stream(request, new AbortController().signal)),
+    )
     expect(err.code).toBe('upstream_timeout')
     await sim.waitFor(() => sim.requests[0]?.aborted)
   })
@@ -188,7 +230,11 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
     const events: ModelEvent[] = []
     const err = await failureOf(
       (async () => {
-        for await (const e of bedrock(protocol, { firstTokenTimeoutMs: 150 }).stream(request, new AbortController().signal)) events.push(e)
+        for await (const e of bedrock(protocol, { firstTokenTimeoutMs: 150 }).stream(
+          request,
+          new AbortController().signal,
+        ))
+          events.push(e)
       })(),
     )
     expect(err.code).toBe('upstream_timeout')
@@ -198,19 +244,34 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
 
   it('lets a steady stream run longer than the timeout: each event restarts it', async () => {
     sim.script(reply.text('one two three four five six seven eight', { tokenDelayMs: 100 }))
-    const events = await collect(bedrock(protocol, { firstTokenTimeoutMs: 400 }).stream(request, new AbortController().signal))
-    expect(events.filter((e) => e.type === 'text').map((e) => (e.type === 'text' ? e.delta : '')).join('')).toBe('one two three four five six seven eight')
+    const events = await collect(
+      bedrock(protocol, { firstTokenTimeoutMs: 400 }).stream(request, new AbortController().signal),
+    )
+    expect(
+      events
+        .filter((e) => e.type === 'text')
+        .map((e) => (e.type === 'text' ? e.delta : ''))
+        .join(''),
+    ).toBe('one two three four five six seven eight')
     expect(events.some((e) => e.type === 'messageStop')).toBe(true)
   })
 
   it('times out a non-streaming Converse that never answers', async () => {
     sim.script(reply.hang())
-    const err = await failureOf(bedrock(protocol, { converseTimeoutMs: 150 }).converse(request, new AbortController().signal))
+    const err = await failureOf(
+      bedrock(protocol, { converseTimeoutMs: 150 }).converse(request, new AbortController().signal),
+    )
     expect(err.code).toBe('upstream_timeout')
   })
 
   it('answers a non-streaming Converse with text, tool uses and usage', async () => {
-    sim.script(reply.toolUse('propose_change', { value: 'x' }, { preface: 'Here:', toolUseId: 't1', usage: { inputTokens: 10, outputTokens: 4 } }))
+    sim.script(
+      reply.toolUse(
+        'propose_change',
+        { value: 'x' },
+        { preface: 'Here:', toolUseId: 't1', usage: { inputTokens: 10, outputTokens: 4 } },
+      ),
+    )
     const out = await bedrock(protocol).converse(request, new AbortController().signal)
     expect(out).toMatchObject({
       text: 'Here:',
@@ -241,12 +302,32 @@ describe('Bedrock failures through the real SDK map to operator-facing codes', (
     ['ModelTimeoutException', 'upstream_timeout', AWS_ERRORS.modelTimeout],
     ['ExpiredTokenException (HTTP)', 'aws_credentials_expired', AWS_ERRORS.expiredToken],
     ['UnrecognizedClientException (HTTP)', 'aws_credentials_invalid', AWS_ERRORS.unrecognizedClient],
-    ['mid-stream modelStreamErrorException', 'bedrock_unavailable', reply.streamException('modelStreamErrorException', 'Model stream error')],
-    ['mid-stream serviceUnavailableException', 'bedrock_unavailable', reply.streamException('serviceUnavailableException', 'Bedrock is unable to process your request.')],
-    ['mid-stream internalServerException', 'bedrock_unavailable', reply.streamException('internalServerException', 'Internal error')],
-    ['mid-stream validationException', 'bedrock_validation', reply.streamException('validationException', 'Input is too long for requested model.')],
+    [
+      'mid-stream modelStreamErrorException',
+      'bedrock_unavailable',
+      reply.streamException('modelStreamErrorException', 'Model stream error'),
+    ],
+    [
+      'mid-stream serviceUnavailableException',
+      'bedrock_unavailable',
+      reply.streamException('serviceUnavailableException', 'Bedrock is unable to process your request.'),
+    ],
+    [
+      'mid-stream internalServerException',
+      'bedrock_unavailable',
+      reply.streamException('internalServerException', 'Internal error'),
+    ],
+    [
+      'mid-stream validationException',
+      'bedrock_validation',
+      reply.streamException('validationException', 'Input is too long for requested model.'),
+    ],
     ['InvalidSignatureException (HTTP)', 'aws_signature_mismatch', AWS_ERRORS.invalidSignature],
-    ['mid-stream PascalCase (unmodelled) ThrottlingException', 'bedrock_throttled', reply.streamException('ThrottlingException', 'Too many requests, please wait before trying again.')],
+    [
+      'mid-stream PascalCase (unmodelled) ThrottlingException',
+      'bedrock_throttled',
+      reply.streamException('ThrottlingException', 'Too many requests, please wait before trying again.'),
+    ],
   ]
 
   it.each(cases)('%s -> %s', async (_name, code, script) => {
@@ -276,7 +357,9 @@ describe('Bedrock failures through the real SDK map to operator-facing codes', (
   })
 
   it('maps an unknown access key to aws_credentials_invalid', async () => {
-    const stranger = bedrock('h2', { client: client('h2', { accessKeyId: 'AKIDUNKNOWN000000000', secretAccessKey: 'whatever' }) })
+    const stranger = bedrock('h2', {
+      client: client('h2', { accessKeyId: 'AKIDUNKNOWN000000000', secretAccessKey: 'whatever' }),
+    })
     const err = await failureOf(stranger.converse(request, new AbortController().signal))
     expect(err.code).toBe('aws_credentials_invalid')
     expect(sim.requests[0]?.authError).toBe('UnrecognizedClientException')
@@ -284,7 +367,11 @@ describe('Bedrock failures through the real SDK map to operator-facing codes', (
 
   it('maps an expired session token to aws_credentials_expired', async () => {
     const expired = bedrock('h2', {
-      client: client('h2', { accessKeyId: 'ASIATESTSESSION00001', secretAccessKey: 'session-secret', sessionToken: 'expired-session-token' }),
+      client: client('h2', {
+        accessKeyId: 'ASIATESTSESSION00001',
+        secretAccessKey: 'session-secret',
+        sessionToken: 'expired-session-token',
+      }),
     })
     const err = await failureOf(expired.converse(request, new AbortController().signal))
     expect(err.code).toBe('aws_credentials_expired')

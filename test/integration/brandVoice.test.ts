@@ -9,10 +9,22 @@ const ask = (extra: Record<string, unknown> = {}) =>
   fetch(`${world.proxyUrl}/api/conversation`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${world.proxyKey}` },
-    body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home, messages: [{ role: 'user', content: 'Write the hero headline' }], ...extra }),
+    body: JSON.stringify({
+      spaceId: DEMO_SPACE_ID,
+      storyId: DEMO_STORY_IDS.home,
+      messages: [{ role: 'user', content: 'Write the hero headline' }],
+      ...extra,
+    }),
   }).then(readSse)
-const guideReads = () => world.storyblok.requestsTo('GET', /\/stories(\?|$)/).filter((r) => JSON.stringify(r.query).includes('brand-voice')).length
-const heroChange = () => reply.toolUse('propose_changes', { changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Content that moves with you' }] }, { preface: 'Here you go.' })
+const guideReads = () =>
+  world.storyblok.requestsTo('GET', /\/stories(\?|$)/).filter((r) => JSON.stringify(r.query).includes('brand-voice'))
+    .length
+const heroChange = () =>
+  reply.toolUse(
+    'propose_changes',
+    { changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Content that moves with you' }] },
+    { preface: 'Here you go.' },
+  )
 
 beforeAll(async () => {
   world = await startWorld({ env: { STYLE_GUIDE_STORY: DEMO_SLUGS.brandVoice, SCHEMA_CACHE_TTL_SECONDS: '300' } })
@@ -29,7 +41,15 @@ describe('brand voice in the conversation', () => {
     const events = await ask()
     expect(guideReads()).toBe(1)
     const system = world.bedrock.requests.at(-1)!.body.system as Array<{ text?: string; cachePoint?: unknown }>
-    const kinds = system.map((b) => (b.cachePoint ? 'cachePoint' : b.text!.startsWith('Brand style guide') ? 'guide' : b.text!.startsWith('The story') ? 'outline' : 'instructions'))
+    const kinds = system.map((b) =>
+      b.cachePoint
+        ? 'cachePoint'
+        : b.text!.startsWith('Brand style guide')
+          ? 'guide'
+          : b.text!.startsWith('The story')
+            ? 'outline'
+            : 'instructions',
+    )
     expect(kinds).toEqual(['instructions', 'guide', 'cachePoint', 'outline', 'cachePoint'])
     expect(system[1]!.text).toContain('No exclamation marks in headlines.')
     const notice = events.find((e) => e.event === 'notice' && e.data.code === 'style_guide_active')
@@ -42,11 +62,19 @@ describe('brand voice in the conversation', () => {
     await ask()
     await ask()
     expect(guideReads()).toBe(0) // both served from the previous test's cache entry
-    expect(world.bedrock.requests.every((r) => JSON.stringify(r.body.system).includes('No exclamation marks'))).toBe(true)
+    expect(world.bedrock.requests.every((r) => JSON.stringify(r.body.system).includes('No exclamation marks'))).toBe(
+      true,
+    )
   })
 
   it('uses the guide named by the plugin option over the proxy default', async () => {
-    world.storyblok.setStory(DEMO_SPACE_ID, { ...world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.brandVoice)!, id: 611000099, slug: 'voice-de', full_slug: 'settings/voice-de', content: { _uid: 'g2', component: 'article-page', teaser: 'Wir duzen unsere Leser.' } })
+    world.storyblok.setStory(DEMO_SPACE_ID, {
+      ...world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.brandVoice)!,
+      id: 611000099,
+      slug: 'voice-de',
+      full_slug: 'settings/voice-de',
+      content: { _uid: 'g2', component: 'article-page', teaser: 'Wir duzen unsere Leser.' },
+    })
     world.bedrock.script(heroChange())
     await ask({ styleGuideStory: 'settings/voice-de' })
     expect(JSON.stringify(world.bedrock.requests.at(-1)!.body.system)).toContain('Wir duzen unsere Leser.')
@@ -55,7 +83,9 @@ describe('brand voice in the conversation', () => {
   it('warns about a missing guide and still answers', async () => {
     world.bedrock.script(heroChange())
     const events = await ask({ styleGuideStory: 'settings/not-there' })
-    expect(events.find((e) => e.event === 'notice' && e.data.code === 'style_guide_missing')?.data.message).toMatch(/not-there/)
+    expect(events.find((e) => e.event === 'notice' && e.data.code === 'style_guide_missing')?.data.message).toMatch(
+      /not-there/,
+    )
     expect(events.some((e) => e.event === 'proposal')).toBe(true)
     expect(events.some((e) => e.event === 'error')).toBe(false)
     expect(JSON.stringify(world.bedrock.requests.at(-1)!.body.system)).not.toContain('Brand style guide')
@@ -63,7 +93,13 @@ describe('brand voice in the conversation', () => {
 
   it('announces a truncated guide', async () => {
     const long = Array.from({ length: 500 }, (_, i) => `Rule ${i}: keep sentences short and kind.`).join('\n\n')
-    world.storyblok.setStory(DEMO_SPACE_ID, { ...world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.brandVoice)!, id: 611000098, slug: 'long', full_slug: 'settings/long', content: { _uid: 'g3', component: 'article-page', teaser: long } })
+    world.storyblok.setStory(DEMO_SPACE_ID, {
+      ...world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.brandVoice)!,
+      id: 611000098,
+      slug: 'long',
+      full_slug: 'settings/long',
+      content: { _uid: 'g3', component: 'article-page', teaser: long },
+    })
     world.bedrock.script(heroChange())
     const events = await ask({ styleGuideStory: 'settings/long' })
     expect(events.some((e) => e.event === 'notice' && e.data.code === 'style_guide_truncated')).toBe(true)

@@ -13,7 +13,10 @@ import { startContainerCredentials } from '../../dev/simulators/containerCredent
 import { isolateAwsEnv, TEST_AWS } from '../../dev/awsEnv.ts'
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
-const request: ModelRequest = { system: [{ text: 'Be brief.' }], messages: [{ role: 'user', content: [{ text: 'Hello' }] }] }
+const request: ModelRequest = {
+  system: [{ text: 'Be brief.' }],
+  messages: [{ role: 'user', content: [{ text: 'Hello' }] }],
+}
 const env = process.env
 
 let sim: BedrockSimulator

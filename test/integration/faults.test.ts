@@ -10,7 +10,14 @@ import { createApp, type App } from '../../proxy/createApp.ts'
 import type { WsServerMessage } from '../../shared/contract.ts'
 import type { Deps } from '../../proxy/deps.ts'
 import { AWS_ERRORS, reply, type SimReply } from '../../dev/simulators/bedrockScript.ts'
-import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, storyblokDemoSeed } from '../../dev/simulators/storyblok.ts'
+import {
+  DEMO_PAT,
+  DEMO_SPACE_ID,
+  DEMO_STORY_IDS,
+  DEMO_UIDS,
+  findBlock,
+  storyblokDemoSeed,
+} from '../../dev/simulators/storyblok.ts'
 import type { TranscribeFault } from '../../dev/simulators/transcribe.ts'
 import { speechLikePcm } from '../support/pcm.ts'
 import { readSse, type SseRecord } from '../support/sse.ts'
@@ -27,7 +34,13 @@ let fastApp: App
 let voice: ServedProxy
 
 beforeAll(async () => {
-  world = await startWorld({ env: { BEDROCK_TIMEOUT_MS: String(FIRST_TOKEN_TIMEOUT_MS), BEDROCK_MAX_RETRIES: '1', RATE_LIMIT_PER_MINUTE: '100000' } })
+  world = await startWorld({
+    env: {
+      BEDROCK_TIMEOUT_MS: String(FIRST_TOKEN_TIMEOUT_MS),
+      BEDROCK_MAX_RETRIES: '1',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    },
+  })
   const storyblok = createStoryblok({
     personalAccessToken: DEMO_PAT,
     baseUrl: world.storyblok.url,
@@ -62,7 +75,11 @@ async function converse(): Promise<SseRecord[]> {
   const res = await fetch(`${world.proxyUrl}/api/conversation`, {
     method: 'POST',
     headers: auth,
-    body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, messages: [{ role: 'user', content: 'Make the hero headline shorter' }] }),
+    body: JSON.stringify({
+      spaceId: DEMO_SPACE_ID,
+      storyId: HOME,
+      messages: [{ role: 'user', content: 'Make the hero headline shorter' }],
+    }),
     signal: AbortSignal.timeout(DEADLINE_MS),
   })
   expect(res.status).toBe(200)
@@ -74,24 +91,68 @@ function expectStreamError(events: SseRecord[], code: string) {
   expect(events.at(-1)?.event).toBe('done')
   const errors = events.filter((e) => e.event === 'error')
   expect(errors, JSON.stringify(events.slice(-3))).toHaveLength(1)
-  expect(errors[0]?.data).toMatchObject({ code, message: expect.any(String), hint: expect.stringMatching(/\S{3,}/), requestId: expect.any(String) })
+  expect(errors[0]?.data).toMatchObject({
+    code,
+    message: expect.any(String),
+    hint: expect.stringMatching(/\S{3,}/),
+    requestId: expect.any(String),
+  })
   return errors[0]!.data as { code: string; message: string; hint: string; retryAfterSeconds?: number }
 }
 
 describe('Bedrock faults reach the editor with the right code and hint; the story is untouched', () => {
-  const cases: Array<[string, SimReply[], string, ((e: { message: string; hint: string; retryAfterSeconds?: number }) => void)?]> = [
-    ['HTTP throttling (after the proxy retried)', [reply.error(AWS_ERRORS.throttling), reply.error(AWS_ERRORS.throttling)], 'bedrock_throttled', (e) => expect(e.retryAfterSeconds).toBeGreaterThan(0)],
-    ['mid-stream throttling', [reply.streamException('throttlingException', 'Too many tokens, please wait before trying again.')], 'bedrock_throttled'],
-    ['access denied (IAM)', [reply.error(AWS_ERRORS.accessDeniedIam)], 'bedrock_access_denied', (e) => expect(e.hint).toMatch(/bedrock:InvokeModel|IAM|polic/i)],
+  const cases: Array<
+    [string, SimReply[], string, ((e: { message: string; hint: string; retryAfterSeconds?: number }) => void)?]
+  > = [
+    [
+      'HTTP throttling (after the proxy retried)',
+      [reply.error(AWS_ERRORS.throttling), reply.error(AWS_ERRORS.throttling)],
+      'bedrock_throttled',
+      (e) => expect(e.retryAfterSeconds).toBeGreaterThan(0),
+    ],
+    [
+      'mid-stream throttling',
+      [reply.streamException('throttlingException', 'Too many tokens, please wait before trying again.')],
+      'bedrock_throttled',
+    ],
+    [
+      'access denied (IAM)',
+      [reply.error(AWS_ERRORS.accessDeniedIam)],
+      'bedrock_access_denied',
+      (e) => expect(e.hint).toMatch(/bedrock:InvokeModel|IAM|polic/i),
+    ],
     ['expired token', [reply.error(AWS_ERRORS.expiredToken)], 'aws_credentials_expired'],
-    ['invalid model id', [reply.error(AWS_ERRORS.invalidModelId)], 'bedrock_model_id_invalid', (e) => expect(e.hint).toMatch(/BEDROCK_MODEL_ID/)],
-    ['inference profile required', [reply.error(AWS_ERRORS.onDemandNotSupported())], 'bedrock_inference_profile_required', (e) => expect(e.hint).toMatch(/us\.anthropic/)],
-    ['use case form not submitted', [reply.error(AWS_ERRORS.useCaseForm)], 'bedrock_model_not_enabled', (e) => expect(e.hint).toMatch(/use case/i)],
-    ['service unavailable', [reply.error(AWS_ERRORS.serviceUnavailable), reply.error(AWS_ERRORS.serviceUnavailable)], 'bedrock_unavailable'],
+    [
+      'invalid model id',
+      [reply.error(AWS_ERRORS.invalidModelId)],
+      'bedrock_model_id_invalid',
+      (e) => expect(e.hint).toMatch(/BEDROCK_MODEL_ID/),
+    ],
+    [
+      'inference profile required',
+      [reply.error(AWS_ERRORS.onDemandNotSupported())],
+      'bedrock_inference_profile_required',
+      (e) => expect(e.hint).toMatch(/us\.anthropic/),
+    ],
+    [
+      'use case form not submitted',
+      [reply.error(AWS_ERRORS.useCaseForm)],
+      'bedrock_model_not_enabled',
+      (e) => expect(e.hint).toMatch(/use case/i),
+    ],
+    [
+      'service unavailable',
+      [reply.error(AWS_ERRORS.serviceUnavailable), reply.error(AWS_ERRORS.serviceUnavailable)],
+      'bedrock_unavailable',
+    ],
     ['truncated stream (half a frame)', [reply.truncated()], 'bedrock_stream_truncated'],
     ['stream without messageStop', [reply.noMessageStop()], 'bedrock_stream_truncated'],
     ['dropped connection mid-stream', [reply.dropped()], 'bedrock_stream_truncated'],
-    ['slow first token (timeout)', [reply.text('Too late', { firstTokenDelayMs: FIRST_TOKEN_TIMEOUT_MS * 5 })], 'upstream_timeout'],
+    [
+      'slow first token (timeout)',
+      [reply.text('Too late', { firstTokenDelayMs: FIRST_TOKEN_TIMEOUT_MS * 5 })],
+      'upstream_timeout',
+    ],
     ['no answer at all (hang)', [reply.hang()], 'upstream_timeout'],
   ]
 
@@ -138,17 +199,47 @@ async function transcribeWith(fault: TranscribeFault): Promise<{ messages: WsSer
 
 describe('Transcribe faults reach the editor as a WebSocket error with a hint, then a close', () => {
   const cases: Array<[string, TranscribeFault, string]> = [
-    ['BadRequestException', { type: 'exception', exceptionType: 'BadRequestException', message: 'Unsupported language' }, 'transcribe_bad_request'],
-    ['LimitExceededException mid-stream', { type: 'exception', exceptionType: 'LimitExceededException', afterBytes: 6400 }, 'transcribe_limit_exceeded'],
-    ['InternalFailureException', { type: 'exception', exceptionType: 'InternalFailureException', afterBytes: 3200 }, 'transcribe_unavailable'],
-    ['ServiceUnavailableException', { type: 'exception', exceptionType: 'ServiceUnavailableException' }, 'transcribe_unavailable'],
-    ['HTTP 403 AccessDeniedException', { type: 'http', status: 403, errorType: 'AccessDeniedException', message: 'User is not authorized to perform: transcribe:StartStreamTranscription' }, 'transcribe_access_denied'],
+    [
+      'BadRequestException',
+      { type: 'exception', exceptionType: 'BadRequestException', message: 'Unsupported language' },
+      'transcribe_bad_request',
+    ],
+    [
+      'LimitExceededException mid-stream',
+      { type: 'exception', exceptionType: 'LimitExceededException', afterBytes: 6400 },
+      'transcribe_limit_exceeded',
+    ],
+    [
+      'InternalFailureException',
+      { type: 'exception', exceptionType: 'InternalFailureException', afterBytes: 3200 },
+      'transcribe_unavailable',
+    ],
+    [
+      'ServiceUnavailableException',
+      { type: 'exception', exceptionType: 'ServiceUnavailableException' },
+      'transcribe_unavailable',
+    ],
+    [
+      'HTTP 403 AccessDeniedException',
+      {
+        type: 'http',
+        status: 403,
+        errorType: 'AccessDeniedException',
+        message: 'User is not authorized to perform: transcribe:StartStreamTranscription',
+      },
+      'transcribe_access_denied',
+    ],
   ]
   for (const [what, fault, code] of cases) {
     it(`${what} → ${code}`, async () => {
       const { messages, close } = await transcribeWith(fault)
       const last = messages.at(-1)
-      expect(last).toMatchObject({ type: 'error', code, message: expect.any(String), hint: expect.stringMatching(/\S{3,}/) })
+      expect(last).toMatchObject({
+        type: 'error',
+        code,
+        message: expect.any(String),
+        hint: expect.stringMatching(/\S{3,}/),
+      })
       expect(close).toBeGreaterThanOrEqual(4000)
     })
   }
@@ -161,10 +252,18 @@ async function applyHeadline(after = 'A shorter headline', app: App = fastApp) {
   const res = await app.request('/api/changes', {
     method: 'POST',
     headers: auth,
-    body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headlineBefore(), after }] }),
+    body: JSON.stringify({
+      spaceId: DEMO_SPACE_ID,
+      storyId: HOME,
+      changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headlineBefore(), after }],
+    }),
     signal: AbortSignal.timeout(DEADLINE_MS),
   })
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; hint?: string; message: string }; version?: string }, headers: res.headers }
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: { code: string; hint?: string; message: string }; version?: string },
+    headers: res.headers,
+  }
 }
 
 function expectRefused(r: Awaited<ReturnType<typeof applyHeadline>>, status: number, code: string) {
@@ -174,16 +273,66 @@ function expectRefused(r: Awaited<ReturnType<typeof applyHeadline>>, status: num
 
 describe('Management API faults: the right code and hint, the story fully updated or untouched', () => {
   const untouched: Array<[string, Parameters<World['storyblok']['faults']['next']>, number, string]> = [
-    ['401 on read', [{ type: 'status', status: 401 }, { method: 'GET', path: '/stories/' }], 502, 'storyblok_unauthorized'],
+    [
+      '401 on read',
+      [
+        { type: 'status', status: 401 },
+        { method: 'GET', path: '/stories/' },
+      ],
+      502,
+      'storyblok_unauthorized',
+    ],
     ['403 on write', [{ type: 'status', status: 403 }, { method: 'PUT' }], 502, 'storyblok_forbidden'],
-    ['404 on read', [{ type: 'status', status: 404 }, { method: 'GET', path: '/stories/' }], 404, 'storyblok_not_found'],
-    ['422 on write', [{ type: 'status', status: 422, body: { content: ['is invalid'] } }, { method: 'PUT' }], 422, 'storyblok_rejected'],
-    ['429 on every attempt', [{ type: 'status', status: 429, retryAfterSeconds: 1 }, { method: 'PUT', times: 20 }], 429, 'storyblok_rate_limited'],
-    ['500 on every read', [{ type: 'status', status: 500 }, { method: 'GET', path: '/stories/', times: 20 }], 503, 'storyblok_unavailable'],
-    ['503 on write, not saved', [{ type: 'status', status: 503 }, { method: 'PUT', times: 20 }], 503, 'storyblok_unavailable'],
+    [
+      '404 on read',
+      [
+        { type: 'status', status: 404 },
+        { method: 'GET', path: '/stories/' },
+      ],
+      404,
+      'storyblok_not_found',
+    ],
+    [
+      '422 on write',
+      [{ type: 'status', status: 422, body: { content: ['is invalid'] } }, { method: 'PUT' }],
+      422,
+      'storyblok_rejected',
+    ],
+    [
+      '429 on every attempt',
+      [
+        { type: 'status', status: 429, retryAfterSeconds: 1 },
+        { method: 'PUT', times: 20 },
+      ],
+      429,
+      'storyblok_rate_limited',
+    ],
+    [
+      '500 on every read',
+      [
+        { type: 'status', status: 500 },
+        { method: 'GET', path: '/stories/', times: 20 },
+      ],
+      503,
+      'storyblok_unavailable',
+    ],
+    [
+      '503 on write, not saved',
+      [
+        { type: 'status', status: 503 },
+        { method: 'PUT', times: 20 },
+      ],
+      503,
+      'storyblok_unavailable',
+    ],
     ['read timeout', [{ type: 'hang' }, { method: 'GET', path: '/stories/', times: 20 }], 504, 'upstream_timeout'],
     ['write timeout, not saved', [{ type: 'hang' }, { method: 'PUT', times: 20 }], 504, 'upstream_timeout'],
-    ['connection reset on write, not saved', [{ type: 'reset' }, { method: 'PUT', times: 20 }], 503, 'storyblok_unavailable'],
+    [
+      'connection reset on write, not saved',
+      [{ type: 'reset' }, { method: 'PUT', times: 20 }],
+      503,
+      'storyblok_unavailable',
+    ],
   ]
   for (const [what, fault, status, code] of untouched) {
     it(`${what} → ${status} ${code}, story untouched`, async () => {
@@ -209,11 +358,24 @@ describe('Management API faults: the right code and hint, the story fully update
       const articleRoot = () => world.storyblok.getStory(DEMO_SPACE_ID, article)?.content
       const results = await Promise.all([
         applyHeadline('Concurrent one'),
-        Promise.resolve(fastApp.request('/api/changes', {
-          method: 'POST',
-          headers: auth,
-          body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: article, changes: [{ blockUid: DEMO_UIDS.articleRoot, field: 'headline', before: articleRoot()?.['headline'], after: 'Concurrent two' }] }),
-        })).then(async (res) => ({ status: res.status, body: (await res.json()) as { error?: { code: string } } })),
+        Promise.resolve(
+          fastApp.request('/api/changes', {
+            method: 'POST',
+            headers: auth,
+            body: JSON.stringify({
+              spaceId: DEMO_SPACE_ID,
+              storyId: article,
+              changes: [
+                {
+                  blockUid: DEMO_UIDS.articleRoot,
+                  field: 'headline',
+                  before: articleRoot()?.['headline'],
+                  after: 'Concurrent two',
+                },
+              ],
+            }),
+          }),
+        ).then(async (res) => ({ status: res.status, body: (await res.json()) as { error?: { code: string } } })),
       ])
       for (const r of results) expect([200, 429]).toContain(r.status)
       expect(heroField('headline')).toBe(results[0]!.status === 200 ? 'Concurrent one' : storyblokDemoSeedHeadline())
@@ -257,16 +419,25 @@ describe('Management API faults: the right code and hint, the story fully update
     const res = await fastApp.request('/api/changes', {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: stale, after: 'From the assistant' }] }),
+      body: JSON.stringify({
+        spaceId: DEMO_SPACE_ID,
+        storyId: HOME,
+        changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: stale, after: 'From the assistant' }],
+      }),
     })
     expect(res.status).toBe(409)
-    expect(((await res.json()) as { error: { code: string; hint: string } }).error).toMatchObject({ code: 'conflict', hint: expect.any(String) })
+    expect(((await res.json()) as { error: { code: string; hint: string } }).error).toMatchObject({
+      code: 'conflict',
+      hint: expect.any(String),
+    })
     expect(heroField('headline')).toBe('Typed by a human first')
     expect(world.storyblok.requestsTo('PUT')).toEqual([])
   })
 })
 
 function storyblokDemoSeedHeadline(): unknown {
-  const seedHome = storyblokDemoSeed().spaces.flatMap((s) => s.stories).find((s) => s.id === HOME)
+  const seedHome = storyblokDemoSeed()
+    .spaces.flatMap((s) => s.stories)
+    .find((s) => s.id === HOME)
   return findBlock(seedHome?.content, DEMO_UIDS.hero)?.['headline']
 }

@@ -23,9 +23,14 @@ type Dockerfile = { copies: string[]; cmd: string[]; healthcheck: string[]; env:
 /** Reads the runtime stage (the last FROM) of the Dockerfile: its local COPY sources, ENV, CMD and HEALTHCHECK. */
 function readDockerfile(): Dockerfile {
   const text = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8').replace(/\\\r?\n\s*/g, ' ')
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
   const stage = lines.slice(lines.map((l) => /^FROM\s/i.test(l)).lastIndexOf(true))
-  const copies = stage.filter((l) => /^COPY\s/i.test(l) && !/--from=/i.test(l)).flatMap((l) => l.split(/\s+/).slice(1, -1))
+  const copies = stage
+    .filter((l) => /^COPY\s/i.test(l) && !/--from=/i.test(l))
+    .flatMap((l) => l.split(/\s+/).slice(1, -1))
   const json = (prefix: RegExp) => {
     const line = stage.find((l) => prefix.test(l))
     if (!line) throw new Error(`Dockerfile has no ${prefix}`)
@@ -78,8 +83,12 @@ describe.skipIf(skip)('production install (what the Docker image runs)', () => {
     expect(existsSync(path.join(dir, 'node_modules/vitest'))).toBe(false)
     expect(existsSync(path.join(dir, 'node_modules/fast-check'))).toBe(false)
 
-    const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version
-    const env = simulatorEnv({ bedrock: bedrock.url, transcribe: 'http://127.0.0.1:9', storyblok: storyblok.url }, { ...docker.env, HOST: '127.0.0.1', PORT: '0' })
+    const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
+      .version
+    const env = simulatorEnv(
+      { bedrock: bedrock.url, transcribe: 'http://127.0.0.1:9', storyblok: storyblok.url },
+      { ...docker.env, HOST: '127.0.0.1', PORT: '0' },
+    )
 
     // 1. The image's CMD.
     const image = await spawnProxy({ env, cwd: dir, command: docker.cmd })
@@ -90,8 +99,12 @@ describe.skipIf(skip)('production install (what the Docker image runs)', () => {
       // The HEALTHCHECK command passes against it, and fails when nothing listens.
       const port = new URL(image.url).port
       const [hcCmd, ...hcArgs] = docker.healthcheck
-      await expect(run(hcCmd!, hcArgs, { cwd: dir, env: { ...env, PORT: port }, timeout: 10_000 })).resolves.toBeDefined()
-      await expect(run(hcCmd!, hcArgs, { cwd: dir, env: { ...env, PORT: '9' }, timeout: 10_000 })).rejects.toMatchObject({ code: 1 })
+      await expect(
+        run(hcCmd!, hcArgs, { cwd: dir, env: { ...env, PORT: port }, timeout: 10_000 }),
+      ).resolves.toBeDefined()
+      await expect(
+        run(hcCmd!, hcArgs, { cwd: dir, env: { ...env, PORT: '9' }, timeout: 10_000 }),
+      ).rejects.toMatchObject({ code: 1 })
     } finally {
       expect((await image.stop('SIGTERM')).code).toBe(0)
     }

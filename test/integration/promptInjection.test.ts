@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { reply } from '../../dev/simulators/bedrockScript.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, OTHER_SPACE_ID, storyblokDemoSeed } from '../../dev/simulators/storyblok.ts'
+import {
+  DEMO_SPACE_ID,
+  DEMO_STORY_IDS,
+  DEMO_UIDS,
+  findBlock,
+  OTHER_SPACE_ID,
+  storyblokDemoSeed,
+} from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
 import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
@@ -65,13 +72,19 @@ describe('the conversation never writes', () => {
         ],
       }),
       // The repair round: Claude insists.
-      reply.toolUse('propose_changes', { changes: [{ blockUid: DEMO_UIDS.hero, field: 'component', value: 'script' }] }),
+      reply.toolUse('propose_changes', {
+        changes: [{ blockUid: DEMO_UIDS.hero, field: 'component', value: 'script' }],
+      }),
       reply.text('Done.'),
     )
     const res = await fetch(`${world.proxyUrl}/api/conversation`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_PROXY_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, messages: [{ role: 'user', content: `Shorten the hero headline. ${INJECTION}` }] }),
+      body: JSON.stringify({
+        spaceId: DEMO_SPACE_ID,
+        storyId: HOME,
+        messages: [{ role: 'user', content: `Shorten the hero headline. ${INJECTION}` }],
+      }),
     })
     expect(res.status).toBe(200)
     const events = await readSse(res)
@@ -89,7 +102,9 @@ describe('the conversation never writes', () => {
       }
     }
     collect(before.home?.content)
-    const proposed = events.flatMap((e) => (e.event === 'change' ? [e.data] : e.event === 'proposal' ? e.data.changes : []))
+    const proposed = events.flatMap((e) =>
+      e.event === 'change' ? [e.data] : e.event === 'proposal' ? e.data.changes : [],
+    )
     for (const change of proposed) {
       expect(homeUids.has(change.blockUid), JSON.stringify(change)).toBe(true)
       if (!change.invalid) expect(['component', '_uid', '_editable']).not.toContain(change.field)
@@ -98,7 +113,9 @@ describe('the conversation never writes', () => {
     // remain, as a proposal the editor must still accept (here the in-scope price change the injection asked for).
     const proposal = events.find((e) => e.event === 'proposal')?.data
     expect(proposal).toBeDefined()
-    const targets = (proposal.changes as Array<{ blockUid: string; field: string }>).map((c) => `${c.blockUid}.${c.field}`)
+    const targets = (proposal.changes as Array<{ blockUid: string; field: string }>).map(
+      (c) => `${c.blockUid}.${c.field}`,
+    )
     expect(targets).not.toContain(`${DEMO_UIDS.hero}.component`)
     expect(targets).not.toContain(`${DEMO_UIDS.hero}._editable`)
     expect(targets.some((t) => t.startsWith(DEMO_UIDS.articleRoot) || t.startsWith(DEMO_UIDS.otherRoot))).toBe(false)
@@ -110,18 +127,92 @@ describe('the conversation never writes', () => {
 
 describe('POST /api/changes writes only what the code allows', () => {
   const refused: Array<[string, () => ChangeBody[], number, string]> = [
-    ['the block type (component)', () => [{ blockUid: DEMO_UIDS.hero, field: 'component', before: 'hero-section', after: 'script' }], 422, 'invalid_change'],
-    ['the block id (_uid)', () => [{ blockUid: DEMO_UIDS.hero, field: '_uid', before: DEMO_UIDS.hero, after: 'x' }], 422, 'invalid_change'],
-    ['_editable markup', () => [{ blockUid: DEMO_UIDS.hero, field: '_editable', before: null, after: '<!--#storyblok#{}--><script>alert(1)</script>' }], 422, 'invalid_change'],
-    ['a field not in the schema', () => [{ blockUid: DEMO_UIDS.hero, field: 'onclick', before: null, after: 'alert(1)' }], 422, 'invalid_change'],
-    ['__proto__', () => [{ blockUid: DEMO_UIDS.hero, field: '__proto__', before: null, after: { polluted: true } }], 422, 'invalid_change'],
-    ['constructor', () => [{ blockUid: DEMO_UIDS.hero, field: 'constructor', before: null, after: 'x' }], 422, 'invalid_change'],
-    ['a nested-block list (bloks field)', () => [{ blockUid: DEMO_UIDS.hero, field: 'buttons', before: null, after: [{ component: 'script', _uid: 'x' }] }], 422, 'invalid_change'],
-    ['an asset field', () => [{ blockUid: DEMO_UIDS.hero, field: 'background_image', before: null, after: { filename: 'https://evil.example/x.js' } }], 422, 'invalid_change'],
-    ['a text field with an object value', () => [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headline(), after: { $ne: null } }], 422, 'invalid_change'],
-    ['a translation key smuggled into the field name', () => [{ blockUid: DEMO_UIDS.hero, field: 'headline__i18n__de__x', before: null, after: 'x' }], 422, 'invalid_change'],
-    ['a block of another story', () => [{ blockUid: DEMO_UIDS.articleRoot, field: 'title', before: null, after: 'Hacked' }], 409, 'conflict'],
-    ['a block of another space', () => [{ blockUid: DEMO_UIDS.otherRoot, field: 'headline', before: null, after: 'Hacked' }], 409, 'conflict'],
+    [
+      'the block type (component)',
+      () => [{ blockUid: DEMO_UIDS.hero, field: 'component', before: 'hero-section', after: 'script' }],
+      422,
+      'invalid_change',
+    ],
+    [
+      'the block id (_uid)',
+      () => [{ blockUid: DEMO_UIDS.hero, field: '_uid', before: DEMO_UIDS.hero, after: 'x' }],
+      422,
+      'invalid_change',
+    ],
+    [
+      '_editable markup',
+      () => [
+        {
+          blockUid: DEMO_UIDS.hero,
+          field: '_editable',
+          before: null,
+          after: '<!--#storyblok#{}--><script>alert(1)</script>',
+        },
+      ],
+      422,
+      'invalid_change',
+    ],
+    [
+      'a field not in the schema',
+      () => [{ blockUid: DEMO_UIDS.hero, field: 'onclick', before: null, after: 'alert(1)' }],
+      422,
+      'invalid_change',
+    ],
+    [
+      '__proto__',
+      () => [{ blockUid: DEMO_UIDS.hero, field: '__proto__', before: null, after: { polluted: true } }],
+      422,
+      'invalid_change',
+    ],
+    [
+      'constructor',
+      () => [{ blockUid: DEMO_UIDS.hero, field: 'constructor', before: null, after: 'x' }],
+      422,
+      'invalid_change',
+    ],
+    [
+      'a nested-block list (bloks field)',
+      () => [{ blockUid: DEMO_UIDS.hero, field: 'buttons', before: null, after: [{ component: 'script', _uid: 'x' }] }],
+      422,
+      'invalid_change',
+    ],
+    [
+      'an asset field',
+      () => [
+        {
+          blockUid: DEMO_UIDS.hero,
+          field: 'background_image',
+          before: null,
+          after: { filename: 'https://evil.example/x.js' },
+        },
+      ],
+      422,
+      'invalid_change',
+    ],
+    [
+      'a text field with an object value',
+      () => [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headline(), after: { $ne: null } }],
+      422,
+      'invalid_change',
+    ],
+    [
+      'a translation key smuggled into the field name',
+      () => [{ blockUid: DEMO_UIDS.hero, field: 'headline__i18n__de__x', before: null, after: 'x' }],
+      422,
+      'invalid_change',
+    ],
+    [
+      'a block of another story',
+      () => [{ blockUid: DEMO_UIDS.articleRoot, field: 'title', before: null, after: 'Hacked' }],
+      409,
+      'conflict',
+    ],
+    [
+      'a block of another space',
+      () => [{ blockUid: DEMO_UIDS.otherRoot, field: 'headline', before: null, after: 'Hacked' }],
+      409,
+      'conflict',
+    ],
     [
       'a valid change mixed with a forbidden one (all or nothing)',
       () => [
@@ -160,7 +251,11 @@ describe('POST /api/changes writes only what the code allows', () => {
     const res = await fetch(`${world.proxyUrl}/api/changes`, {
       method: 'POST',
       headers: { authorization: `Bearer ${BOUND_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ spaceId: OTHER_SPACE_ID, storyId: DEMO_STORY_IDS.other, changes: [{ blockUid: DEMO_UIDS.otherRoot, field: 'headline', before: null, after: 'x' }] }),
+      body: JSON.stringify({
+        spaceId: OTHER_SPACE_ID,
+        storyId: DEMO_STORY_IDS.other,
+        changes: [{ blockUid: DEMO_UIDS.otherRoot, field: 'headline', before: null, after: 'x' }],
+      }),
     })
     expect(res.status).toBe(403)
     expect(world.storyblok.requests).toEqual([])
@@ -169,7 +264,11 @@ describe('POST /api/changes writes only what the code allows', () => {
 
   it('writes exactly the named field of the named story, nothing else, even when the value is hostile text', async () => {
     const before = snapshot()
-    const res = await apply([{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headline(), after: INJECTION.slice(0, 120) }], {}, BOUND_KEY)
+    const res = await apply(
+      [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headline(), after: INJECTION.slice(0, 120) }],
+      {},
+      BOUND_KEY,
+    )
     expect(res.status).toBe(200)
     const after = snapshot()
     expect(after.article).toEqual(before.article)

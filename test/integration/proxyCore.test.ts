@@ -50,7 +50,12 @@ describe('health and readiness', () => {
     const res = await fetch(`${world.proxyUrl}/api/test-bedrock`, { headers: auth() })
     expect(res.status).toBe(200)
     const body = await res.json()
-    expect(body).toMatchObject({ ok: true, region: 'us-east-1', modelId: world.config.bedrock.modelId, usage: { inputTokens: 12, outputTokens: 1 } })
+    expect(body).toMatchObject({
+      ok: true,
+      region: 'us-east-1',
+      modelId: world.config.bedrock.modelId,
+      usage: { inputTokens: 12, outputTokens: 1 },
+    })
     expect(typeof body.latencyMs).toBe('number')
     expect(world.bedrock.requests.at(-1)).toMatchObject({ operation: 'converse' })
   })
@@ -77,10 +82,21 @@ describe('POST /api/conversation', () => {
     expect(names.at(-1)).toBe('done')
     expect(names.filter((n) => n === 'text').length).toBeGreaterThan(3)
     expect(names.indexOf('usage')).toBeGreaterThan(names.lastIndexOf('text'))
-    const text = events.filter((e) => e.event === 'text').map((e) => e.data.delta).join('')
+    const text = events
+      .filter((e) => e.event === 'text')
+      .map((e) => e.data.delta)
+      .join('')
     expect(text).toBe('Autumn deals are here, friends!')
-    expect(events[0]!.data).toMatchObject({ requestId: res.headers.get('x-request-id'), modelId: world.config.bedrock.modelId, simulated: true })
-    expect(events.find((e) => e.event === 'usage')!.data).toMatchObject({ inputTokens: 40, outputTokens: 7, modelId: world.config.bedrock.modelId })
+    expect(events[0]!.data).toMatchObject({
+      requestId: res.headers.get('x-request-id'),
+      modelId: world.config.bedrock.modelId,
+      simulated: true,
+    })
+    expect(events.find((e) => e.event === 'usage')!.data).toMatchObject({
+      inputTokens: 40,
+      outputTokens: 7,
+      modelId: world.config.bedrock.modelId,
+    })
     // The prompt reached Bedrock as the user's message.
     expect(JSON.stringify(world.bedrock.requests.at(-1)!.body.messages)).toContain('Write a hero headline')
   })
@@ -90,7 +106,11 @@ describe('POST /api/conversation', () => {
     const res = await fetch(`${world.proxyUrl}/api/conversation`, json(conversation(), { accept: 'application/json' }))
     expect(res.status).toBe(200)
     const body = await res.json()
-    expect(body).toMatchObject({ text: 'Short and sweet.', modelId: world.config.bedrock.modelId, requestId: expect.any(String) })
+    expect(body).toMatchObject({
+      text: 'Short and sweet.',
+      modelId: world.config.bedrock.modelId,
+      requestId: expect.any(String),
+    })
   })
 
   it('maps an AWS failure in JSON mode to its status and code', async () => {
@@ -112,12 +132,16 @@ describe('POST /api/conversation', () => {
   it('leaves no listener on the process-long shutdown signal once a turn is over', async () => {
     world.bedrock.script(reply.text('First.'), reply.text('Second.'))
     await readSse(await fetch(`${world.proxyUrl}/api/conversation`, json(conversation())))
-    await (await fetch(`${world.proxyUrl}/api/conversation`, json(conversation(), { accept: 'application/json' }))).json()
+    await (
+      await fetch(`${world.proxyUrl}/api/conversation`, json(conversation(), { accept: 'application/json' }))
+    ).json()
     expect(getEventListeners(world.lifecycle.deadline, 'abort')).toHaveLength(0)
   })
 
   it('aborts the Bedrock stream as soon as the client disconnects', async () => {
-    world.bedrock.script(reply.text('one two three four five six seven eight nine ten eleven twelve', { tokenDelayMs: 200 }))
+    world.bedrock.script(
+      reply.text('one two three four five six seven eight nine ten eleven twelve', { tokenDelayMs: 200 }),
+    )
     const ac = new AbortController()
     const res = await fetch(`${world.proxyUrl}/api/conversation`, { ...json(conversation()), signal: ac.signal })
     const reader = res.body!.getReader()
@@ -131,14 +155,41 @@ describe('POST /api/conversation', () => {
 
 describe('input validation', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${world.proxyUrl}/api/conversation`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(), ...headers }, body })
+    fetch(`${world.proxyUrl}/api/conversation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth(), ...headers },
+      body,
+    })
 
   const cases: Array<[string, unknown, RegExp]> = [
     ['wrong types', { spaceId: '1', storyId: 2, messages: [{ role: 'user', content: 'x' }] }, /spaceId/],
     ['no messages', { spaceId: 1, storyId: 2, messages: [] }, /at least one message/],
-    ['too many messages', { spaceId: 1, storyId: 2, messages: Array.from({ length: 41 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'x' })) }, /at most 40/],
-    ['a message too long', { spaceId: 1, storyId: 2, messages: [{ role: 'user', content: 'x'.repeat(8001) }] }, /at most 8000 characters/],
-    ['last message not from the user', { spaceId: 1, storyId: 2, messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }] }, /last message must come from the user/],
+    [
+      'too many messages',
+      {
+        spaceId: 1,
+        storyId: 2,
+        messages: Array.from({ length: 41 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'x' })),
+      },
+      /at most 40/,
+    ],
+    [
+      'a message too long',
+      { spaceId: 1, storyId: 2, messages: [{ role: 'user', content: 'x'.repeat(8001) }] },
+      /at most 8000 characters/,
+    ],
+    [
+      'last message not from the user',
+      {
+        spaceId: 1,
+        storyId: 2,
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+        ],
+      },
+      /last message must come from the user/,
+    ],
     ['unknown fields', { spaceId: 1, storyId: 2, messages: [{ role: 'user', content: 'x' }], admin: true }, /admin/],
     ['an unknown role', { spaceId: 1, storyId: 2, messages: [{ role: 'system', content: 'x' }] }, /role/],
   ]
@@ -172,9 +223,17 @@ describe('input validation', () => {
 
 describe('auth and CORS', () => {
   it('refuses /api/* without a key or with a wrong one', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-key-wrong-key-wrong' }, { authorization: world.proxyKey }]
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer wrong-key-wrong-key-wrong' },
+      { authorization: world.proxyKey },
+    ]
     for (const headers of attempts) {
-      const res = await fetch(`${world.proxyUrl}/api/conversation`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' })
+      const res = await fetch(`${world.proxyUrl}/api/conversation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{}',
+      })
       expect(res.status).toBe(401)
       expect((await res.json()).error.code).toBe('unauthorized')
     }
@@ -183,7 +242,9 @@ describe('auth and CORS', () => {
   it('hides /api/test-bedrock unless DEBUG is on', async () => {
     const quiet = await startWorld()
     try {
-      const res = await fetch(`${quiet.proxyUrl}/api/test-bedrock`, { headers: { authorization: `Bearer ${quiet.proxyKey}` } })
+      const res = await fetch(`${quiet.proxyUrl}/api/test-bedrock`, {
+        headers: { authorization: `Bearer ${quiet.proxyKey}` },
+      })
       expect(res.status).toBe(404)
       expect(quiet.bedrock.requests).toHaveLength(0)
     } finally {
@@ -195,7 +256,11 @@ describe('auth and CORS', () => {
     const preflight = (origin: string) =>
       fetch(`${world.proxyUrl}/api/conversation`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       })
     const ok = await preflight('https://plugins.storyblok.com')
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://plugins.storyblok.com')

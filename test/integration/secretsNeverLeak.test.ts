@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createApp } from '../../proxy/createApp.ts'
 import { AWS_ERRORS, reply } from '../../dev/simulators/bedrockScript.ts'
-import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, OTHER_SPACE_ID } from '../../dev/simulators/storyblok.ts'
+import {
+  DEMO_PAT,
+  DEMO_SPACE_ID,
+  DEMO_STORY_IDS,
+  DEMO_UIDS,
+  findBlock,
+  OTHER_SPACE_ID,
+} from '../../dev/simulators/storyblok.ts'
 import { TEST_AWS } from '../../dev/awsEnv.ts'
 import { simulatorEnv, spawnProxy } from '../support/spawnProxy.ts'
 import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
@@ -60,16 +67,26 @@ const talk = (extra: Record<string, unknown> = {}, key?: string, headers: Record
   fetch(`${world.proxyUrl}/api/conversation`, {
     method: 'POST',
     headers: { ...auth(key), ...headers },
-    body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home, messages: [{ role: 'user', content: 'Shorten the hero headline' }], ...extra }),
+    body: JSON.stringify({
+      spaceId: DEMO_SPACE_ID,
+      storyId: DEMO_STORY_IDS.home,
+      messages: [{ role: 'user', content: 'Shorten the hero headline' }],
+      ...extra,
+    }),
   })
 
 beforeAll(async () => {
-  world = await startWorld({ env: { DEBUG: 'true', LOG_LEVEL: 'debug', PROXY_API_KEYS: `${TEST_PROXY_KEY},${SECOND_KEY}@${DEMO_SPACE_ID}` } })
+  world = await startWorld({
+    env: { DEBUG: 'true', LOG_LEVEL: 'debug', PROXY_API_KEYS: `${TEST_PROXY_KEY},${SECOND_KEY}@${DEMO_SPACE_ID}` },
+  })
   // Switch the SDK's default chain to session credentials before anything resolves them.
   process.env['AWS_ACCESS_KEY_ID'] = SESSION.accessKeyId
   process.env['AWS_SECRET_ACCESS_KEY'] = SESSION.secretAccessKey
   process.env['AWS_SESSION_TOKEN'] = SESSION.sessionToken
-  world.bedrock.addSecret(SESSION.accessKeyId, { secretAccessKey: SESSION.secretAccessKey, sessionToken: SESSION.sessionToken })
+  world.bedrock.addSecret(SESSION.accessKeyId, {
+    secretAccessKey: SESSION.secretAccessKey,
+    sessionToken: SESSION.sessionToken,
+  })
 })
 afterAll(async () => {
   await world?.close()
@@ -110,7 +127,9 @@ describe('secrets never leak', () => {
       await record(`bedrock ${failure.errorType}`, await talk())
       world.bedrock.reset()
     }
-    world.bedrock.script(reply.streamException('throttlingException', 'Too many tokens, please wait before trying again.'))
+    world.bedrock.script(
+      reply.streamException('throttlingException', 'Too many tokens, please wait before trying again.'),
+    )
     await record('mid-stream throttling', await talk())
     world.bedrock.script(reply.truncated())
     await record('truncated', await talk())
@@ -124,11 +143,17 @@ describe('secrets never leak', () => {
     await record('no key', await fetch(`${world.proxyUrl}/api/conversation`, { method: 'POST', body: '{}' }))
     await record('wrong key', await talk({}, `${TEST_PROXY_KEY}-wrong`))
     await record('other space', await talk({ spaceId: OTHER_SPACE_ID }, SECOND_KEY))
-    await record('bad json', await fetch(`${world.proxyUrl}/api/conversation`, { method: 'POST', headers: auth(), body: '{"spaceId": 1,' }))
+    await record(
+      'bad json',
+      await fetch(`${world.proxyUrl}/api/conversation`, { method: 'POST', headers: auth(), body: '{"spaceId": 1,' }),
+    )
     await record('bad types', await talk({ storyId: 'x', messages: 'hi' }))
     await record('unknown route', await fetch(`${world.proxyUrl}/api/nope`, { headers: auth() }))
     // The proxy answers 413 before reading the body and may close the socket under the sender: that is fine here.
-    await talk({ draft: { x: 'y'.repeat(world.config.access.bodyLimitBytes) } }).then((r) => record('oversize', r), () => undefined)
+    await talk({ draft: { x: 'y'.repeat(world.config.access.bodyLimitBytes) } }).then(
+      (r) => record('oversize', r),
+      () => undefined,
+    )
   })
 
   it('runs write-back scenarios: a successful apply and every Storyblok failure', async () => {
@@ -142,7 +167,8 @@ describe('secrets never leak', () => {
           changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: heroHeadline(), after: content }],
         }),
       })
-    const heroHeadline = () => findBlock(world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.home)?.content, DEMO_UIDS.hero)?.['headline']
+    const heroHeadline = () =>
+      findBlock(world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.home)?.content, DEMO_UIDS.hero)?.['headline']
     const probe = await record('changes probe', await apply('Probe'))
     expect(probe.status).toBe(200)
     for (const status of [401, 403, 404, 422, 429, 500, 503]) {
@@ -158,7 +184,10 @@ describe('secrets never leak', () => {
   it('runs a voice session: ticket, WebSocket, Transcribe refusing the session credentials', async () => {
     const served = await serveApp((upgradeWebSocket) => createApp(world.deps, { upgradeWebSocket }))
     try {
-      const t = await record('ticket', await fetch(`${served.url}/api/transcribe/ticket`, { method: 'POST', headers: auth() }))
+      const t = await record(
+        'ticket',
+        await fetch(`${served.url}/api/transcribe/ticket`, { method: 'POST', headers: auth() }),
+      )
       const { url } = (await t.json()) as { url: string }
       const ws = new WebSocket(url, { headers: { origin: 'https://plugins.storyblok.com' } })
       const messages: string[] = []
@@ -228,7 +257,11 @@ describe('secrets never leak from the real process', () => {
 
     // A boot that fails validation names the variables, never their values.
     const bad = await spawnProxy({
-      env: { ...env, STORYBLOK_OAUTH_TOKEN: `${DEMO_PAT}-oauth`, PROXY_API_KEYS: `short,${TEST_PROXY_KEY}@not-a-space,${SECOND_KEY}` },
+      env: {
+        ...env,
+        STORYBLOK_OAUTH_TOKEN: `${DEMO_PAT}-oauth`,
+        PROXY_API_KEYS: `short,${TEST_PROXY_KEY}@not-a-space,${SECOND_KEY}`,
+      },
     }).then(
       () => 'started',
       (err: Error) => err.message,

@@ -107,7 +107,12 @@ describe('CORS', () => {
   })
 
   it('gives other origins no Access-Control-Allow-Origin, even on errors', async () => {
-    for (const origin of ['https://evil.example', 'null', 'https://plugins.storyblok.com.evil.example', 'http://plugins.storyblok.com']) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      'https://plugins.storyblok.com.evil.example',
+      'http://plugins.storyblok.com',
+    ]) {
       const res = await world.app.request(post(TEST_PROXY_KEY, conversation(), { origin }))
       await res.body?.cancel()
       expect(res.headers.get('access-control-allow-origin'), origin).toBeNull()
@@ -120,7 +125,11 @@ describe('CORS', () => {
   it('answers a preflight from the plugin origin without asking for a key', async () => {
     const res = await world.app.request('/api/conversation', {
       method: 'OPTIONS',
-      headers: { origin: PLUGIN_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: PLUGIN_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     })
     expect(res.status).toBe(204)
     expect(res.headers.get('access-control-allow-origin')).toBe(PLUGIN_ORIGIN)
@@ -158,7 +167,13 @@ describe('security headers', () => {
       ['400', await world.app.request(post(TEST_PROXY_KEY, '{"spaceId":'))],
       ['413', await world.app.request(post(TEST_PROXY_KEY, 'x'.repeat(world.config.access.bodyLimitBytes + 10)))],
       ['sse', await world.app.request(post(TEST_PROXY_KEY))],
-      ['preflight', await world.app.request('/api/conversation', { method: 'OPTIONS', headers: { origin: PLUGIN_ORIGIN, 'access-control-request-method': 'POST' } })],
+      [
+        'preflight',
+        await world.app.request('/api/conversation', {
+          method: 'OPTIONS',
+          headers: { origin: PLUGIN_ORIGIN, 'access-control-request-method': 'POST' },
+        }),
+      ],
     ]
     for (const [what, res] of replies) {
       expectSecureHeaders(res, what)
@@ -175,7 +190,11 @@ describe('security headers', () => {
 
 describe('body limit', () => {
   it('answers 413 payload_too_large with the envelope for a declared oversize body', async () => {
-    const big = JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: 1, messages: [{ role: 'user', content: 'x'.repeat(world.config.access.bodyLimitBytes) }] })
+    const big = JSON.stringify({
+      spaceId: DEMO_SPACE_ID,
+      storyId: 1,
+      messages: [{ role: 'user', content: 'x'.repeat(world.config.access.bodyLimitBytes) }],
+    })
     await expectEnvelope(await world.app.request(post(TEST_PROXY_KEY, big)), 413, 'payload_too_large')
   })
 
@@ -209,7 +228,10 @@ describe('rate limits', () => {
   it('answers 429 rate_limited with Retry-After per key, and refills with time', async () => {
     const clock = fakeClock()
     const app = createApp(world.deps, {
-      rateLimits: { byKey: createRateLimiter({ clock, perMinute: 3 }), byAddress: createRateLimiter({ clock, perMinute: 1000 }) },
+      rateLimits: {
+        byKey: createRateLimiter({ clock, perMinute: 3 }),
+        byAddress: createRateLimiter({ clock, perMinute: 1000 }),
+      },
     })
     const health = (key: string) => app.request('/api/test-bedrock', { headers: { authorization: `Bearer ${key}` } })
     for (let i = 0; i < 3; i++) expect((await health(TEST_PROXY_KEY)).status).toBe(404) // DEBUG off: 404, but counted
@@ -227,7 +249,10 @@ describe('rate limits', () => {
   it('limits per client address before auth, so key guessing is throttled too', async () => {
     const clock = fakeClock()
     const app = createApp(world.deps, {
-      rateLimits: { byKey: createRateLimiter({ clock, perMinute: 1000 }), byAddress: createRateLimiter({ clock, perMinute: 2 }) },
+      rateLimits: {
+        byKey: createRateLimiter({ clock, perMinute: 1000 }),
+        byAddress: createRateLimiter({ clock, perMinute: 2 }),
+      },
     })
     expect((await app.request(post('guess-1-000000000000000000'))).status).toBe(401)
     expect((await app.request(post('guess-2-000000000000000000'))).status).toBe(401)
@@ -241,15 +266,23 @@ describe('rate limits', () => {
     const build = (trustProxy: boolean) => () =>
       createApp(
         { ...world.deps, config: { ...world.config, access: { ...world.config.access, trustProxy } } },
-        { rateLimits: { byKey: createRateLimiter({ clock, perMinute: 1000 }), byAddress: createRateLimiter({ clock, perMinute: 2 }) } },
+        {
+          rateLimits: {
+            byKey: createRateLimiter({ clock, perMinute: 1000 }),
+            byAddress: createRateLimiter({ clock, perMinute: 2 }),
+          },
+        },
       )
     const call = (url: string, xff: string) =>
-      fetch(`${url}/api/test-bedrock`, { headers: { authorization: `Bearer ${TEST_PROXY_KEY}`, 'x-forwarded-for': xff } })
+      fetch(`${url}/api/test-bedrock`, {
+        headers: { authorization: `Bearer ${TEST_PROXY_KEY}`, 'x-forwarded-for': xff },
+      })
 
     const untrusting = await serveApp(build(false))
     try {
       const statuses = []
-      for (const xff of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) statuses.push((await call(untrusting.url, xff)).status)
+      for (const xff of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+        statuses.push((await call(untrusting.url, xff)).status)
       expect(statuses).toEqual([404, 404, 429])
     } finally {
       await untrusting.close()

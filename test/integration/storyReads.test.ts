@@ -2,11 +2,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createStoryblok } from '../../proxy/adapters/storyblok.ts'
 import { createStoryReads } from '../../proxy/conversation/createStoryReads.ts'
 import { reply } from '../../dev/simulators/bedrock.ts'
-import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, startStoryblokSimulator, type StoryblokSimulator } from '../../dev/simulators/storyblok.ts'
+import {
+  DEMO_PAT,
+  DEMO_SPACE_ID,
+  DEMO_STORY_IDS,
+  DEMO_UIDS,
+  startStoryblokSimulator,
+  type StoryblokSimulator,
+} from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
 import { startWorld, type World } from '../../dev/world.ts'
 
-const storyGets = (sim: StoryblokSimulator) => sim.requestsTo('GET', new RegExp(`/stories/${DEMO_STORY_IDS.home}$`)).length
+const storyGets = (sim: StoryblokSimulator) =>
+  sim.requestsTo('GET', new RegExp(`/stories/${DEMO_STORY_IDS.home}$`)).length
 
 describe('story reads shared between conversation turns', () => {
   let world: World
@@ -22,14 +30,22 @@ describe('story reads shared between conversation turns', () => {
       fetch(`${world.proxyUrl}/api/conversation`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${world.proxyKey}` },
-        body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home, messages: [{ role: 'user', content: 'Shorten the intro' }] }),
+        body: JSON.stringify({
+          spaceId: DEMO_SPACE_ID,
+          storyId: DEMO_STORY_IDS.home,
+          messages: [{ role: 'user', content: 'Shorten the intro' }],
+        }),
       }).then(readSse),
     )
     const results = await Promise.all(turns)
-    expect(results.every((events) => events.at(-1)?.event === 'done' && !events.some((e) => e.event === 'error'))).toBe(true)
+    expect(results.every((events) => events.at(-1)?.event === 'done' && !events.some((e) => e.event === 'error'))).toBe(
+      true,
+    )
     expect(storyGets(world.storyblok)).toBe(1)
     // Every turn still saw the story: its outline reached Claude.
-    expect(world.bedrock.requests.filter((r) => JSON.stringify(r.body.system).includes(DEMO_UIDS.hero))).toHaveLength(20)
+    expect(world.bedrock.requests.filter((r) => JSON.stringify(r.body.system).includes(DEMO_UIDS.hero))).toHaveLength(
+      20,
+    )
   })
 })
 
@@ -45,7 +61,12 @@ describe('createStoryReads', () => {
     now = 0
     sim.clearRequests()
   })
-  const reads = () => createStoryReads({ storyblok: createStoryblok({ personalAccessToken: DEMO_PAT, baseUrl: sim.url, clock, rateLimit: false }), clock, ttlMs: 2000 })
+  const reads = () =>
+    createStoryReads({
+      storyblok: createStoryblok({ personalAccessToken: DEMO_PAT, baseUrl: sim.url, clock, rateLimit: false }),
+      clock,
+      ttlMs: 2000,
+    })
 
   it('reads again once the copy is older than the TTL, and sees a human edit then', async () => {
     const r = reads()

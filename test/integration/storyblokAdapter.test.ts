@@ -38,7 +38,8 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
   )
   expect(err).toBeInstanceOf(AppError)
   const appErr = err as AppError
-  const everything = inspect(appErr, { depth: 10 }) + JSON.stringify({ ...appErr, hint: appErr.hint, message: appErr.message })
+  const everything =
+    inspect(appErr, { depth: 10 }) + JSON.stringify({ ...appErr, hint: appErr.hint, message: appErr.message })
   expect(everything).not.toContain(DEMO_PAT)
   expect(everything).not.toContain(DEMO_OAUTH_TOKEN)
   return appErr
@@ -211,7 +212,9 @@ describe('Storyblok adapter: rejected writes', () => {
     if (card) card.price = 79
     const err = await failure(sb.updateStory(SPACE, HOME, content))
     expect(err.code).toBe('storyblok_rejected')
-    expect(err.details?.['problems']).toEqual([{ field: 'price', message: "must be a string with numbers and allow '-' and '.'" }])
+    expect(err.details?.['problems']).toEqual([
+      { field: 'price', message: "must be a string with numbers and allow '-' and '.'" },
+    ])
     expect(sim.requestsTo('PUT')).toHaveLength(1)
     expect(sim.getStory(SPACE, HOME)?.updated_at).toBe(story.updated_at)
   })
@@ -225,7 +228,10 @@ describe('Storyblok adapter: rejected writes', () => {
   it('refuses a story over 5 MB without sending it', async () => {
     const sb = adapter()
     const story = await sb.getStory(SPACE, HOME)
-    const huge = { ...story.content, body: [{ _uid: 'big', component: 'text-section', lead: 'x'.repeat(5 * 1024 * 1024) }] }
+    const huge = {
+      ...story.content,
+      body: [{ _uid: 'big', component: 'text-section', lead: 'x'.repeat(5 * 1024 * 1024) }],
+    }
     const err = await failure(sb.updateStory(SPACE, HOME, huge))
     expect(err.code).toBe('story_too_large')
     expect(sim.requestsTo('PUT')).toHaveLength(0)

@@ -3,7 +3,15 @@ import { createStoryblok } from '../../proxy/adapters/storyblok.ts'
 import { styleGuideText, truncateStyleGuide } from '../../proxy/story/styleGuideText.ts'
 import { createLog } from '../../proxy/createLog.ts'
 import { createStyleGuides } from '../../proxy/conversation/styleGuide.ts'
-import { DEMO_PAT, DEMO_SLUGS, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, startStoryblokSimulator, type StoryblokSimulator } from '../../dev/simulators/storyblok.ts'
+import {
+  DEMO_PAT,
+  DEMO_SLUGS,
+  DEMO_SPACE_ID,
+  DEMO_STORY_IDS,
+  DEMO_UIDS,
+  startStoryblokSimulator,
+  type StoryblokSimulator,
+} from '../../dev/simulators/storyblok.ts'
 
 let sim: StoryblokSimulator
 let now = 0
@@ -49,18 +57,29 @@ describe('brand style guide from a story', () => {
   it('picks up an edited guide once the cache expires', async () => {
     const g = guides()
     await g.load(DEMO_SPACE_ID, DEMO_SLUGS.brandVoice)
-    sim.editField(DEMO_SPACE_ID, DEMO_STORY_IDS.brandVoice, DEMO_UIDS.brandVoiceRoot, 'teaser', 'Playful and bold. Emojis welcome.')
+    sim.editField(
+      DEMO_SPACE_ID,
+      DEMO_STORY_IDS.brandVoice,
+      DEMO_UIDS.brandVoiceRoot,
+      'teaser',
+      'Playful and bold. Emojis welcome.',
+    )
     now += 61_000
     const guide = await g.load(DEMO_SPACE_ID, DEMO_SLUGS.brandVoice)
     expect(guide.status === 'ok' && guide.text).toContain('Playful and bold.')
   })
 
   it('reports a missing guide instead of failing', async () => {
-    expect(await guides().load(DEMO_SPACE_ID, 'settings/no-such-guide')).toEqual({ status: 'missing', slug: 'settings/no-such-guide' })
+    expect(await guides().load(DEMO_SPACE_ID, 'settings/no-such-guide')).toEqual({
+      status: 'missing',
+      slug: 'settings/no-such-guide',
+    })
   })
 
   it('truncates an oversized guide with a visible note', async () => {
-    const long = Array.from({ length: 400 }, (_, i) => `Rule ${i}: write clearly and kindly for every reader.`).join('\n\n')
+    const long = Array.from({ length: 400 }, (_, i) => `Rule ${i}: write clearly and kindly for every reader.`).join(
+      '\n\n',
+    )
     sim.editField(DEMO_SPACE_ID, DEMO_STORY_IDS.brandVoice, DEMO_UIDS.brandVoiceRoot, 'teaser', long)
     const guide = await guides().load(DEMO_SPACE_ID, DEMO_SLUGS.brandVoice)
     if (guide.status !== 'ok') throw new Error('expected a guide')
@@ -73,8 +92,13 @@ describe('brand style guide from a story', () => {
 describe('styleGuideText', () => {
   it('skips ids, links and translations', () => {
     const text = styleGuideText({
-      _uid: 'x', component: 'page', title: 'Tone', link: 'https://example.com', author: '0c0ffee0-0000-4000-8000-000000000001',
-      title__i18n__de: 'Ton', body: [{ _uid: 'y', component: 'rule', text: 'Be kind.' }],
+      _uid: 'x',
+      component: 'page',
+      title: 'Tone',
+      link: 'https://example.com',
+      author: '0c0ffee0-0000-4000-8000-000000000001',
+      title__i18n__de: 'Ton',
+      body: [{ _uid: 'y', component: 'rule', text: 'Be kind.' }],
     })
     expect(text).toBe('Tone\n\nBe kind.')
   })

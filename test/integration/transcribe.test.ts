@@ -44,8 +44,14 @@ let defaultProxy: ServedProxy | undefined
 const base = async () => (defaultProxy ??= await proxy())
 
 async function ticket(p: ServedProxy, key = TEST_PROXY_KEY) {
-  const res = await fetch(`${p.url}/api/transcribe/ticket`, { method: 'POST', headers: { authorization: `Bearer ${key}` } })
-  return { res, body: (await res.json()) as { ticket: string; url: string; expiresInSeconds: number; error?: { code: string } } }
+  const res = await fetch(`${p.url}/api/transcribe/ticket`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}` },
+  })
+  return {
+    res,
+    body: (await res.json()) as { ticket: string; url: string; expiresInSeconds: number; error?: { code: string } },
+  }
 }
 
 type Conn = {
@@ -64,7 +70,9 @@ function connect(url: string, headers: Record<string, string> = { origin: PLUGIN
       if (!isBinary) messages.push(JSON.parse(data.toString()) as WsServerMessage)
       for (const l of listeners) l()
     })
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })))
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    )
     ws.on('unexpected-response', (_req, res) => {
       let body = ''
       res.on('data', (c: Buffer) => (body += c.toString()))
@@ -144,13 +152,25 @@ describe('WebSocket /api/transcribe', () => {
     expect(types.indexOf('partial')).toBeLessThan(types.indexOf('final'))
     expect(closed.code).toBe(1000)
     const s = world.transcribe.sessions.at(-1)!
-    expect(s).toMatchObject({ languageCode: 'de-DE', sampleRate: 16_000, mediaEncoding: 'pcm', bytes: pcm.length, signaturesOk: true, endedByClient: true, httpVersion: '2.0' })
+    expect(s).toMatchObject({
+      languageCode: 'de-DE',
+      sampleRate: 16_000,
+      mediaEncoding: 'pcm',
+      bytes: pcm.length,
+      signaturesOk: true,
+      endedByClient: true,
+      httpVersion: '2.0',
+    })
   })
 
   it('transcribes the spoken WAV fixture, keyed on its voiced audio', async () => {
     const p = await base()
     const speech = readFileSync(new URL('../fixtures/prompt.16k.pcm', import.meta.url))
-    world.transcribe.next({ phrase: (a) => (a.voicedMs >= 1500 ? 'Write a hero headline for our autumn sale' : `only ${a.voicedMs} ms of speech`), minVoicedMs: 300 })
+    world.transcribe.next({
+      phrase: (a) =>
+        a.voicedMs >= 1500 ? 'Write a hero headline for our autumn sale' : `only ${a.voicedMs} ms of speech`,
+      minVoicedMs: 300,
+    })
     const conn = await open(p, { language: 'en-US' })
     // Paced like a microphone (one 100 ms frame every 100 ms), so the delay below is what an editor waits.
     for (let i = 0; i < speech.length; i += FRAME) {
@@ -161,7 +181,9 @@ describe('WebSocket /api/transcribe', () => {
     const stopAt = performance.now()
     conn.ws.send(JSON.stringify({ type: 'stop' }))
     expect(await conn.next('final')).toEqual({ type: 'final', text: 'Write a hero headline for our autumn sale' })
-    console.info(`[voice] real-time WAV: end of speech → final transcript ${(performance.now() - stopAt).toFixed(1)} ms`)
+    console.info(
+      `[voice] real-time WAV: end of speech → final transcript ${(performance.now() - stopAt).toFixed(1)} ms`,
+    )
     expect(partialsBeforeStop).toBeGreaterThan(0) // words appeared while "speaking"
     expect(world.transcribe.sessions.at(-1)?.audio.voicedMs).toBeGreaterThan(1500)
   })
@@ -175,7 +197,11 @@ describe('WebSocket /api/transcribe', () => {
     conn.ws.send(JSON.stringify({ type: 'stop' }))
     expect(await conn.next('final')).toEqual({ type: 'final', text: 'hallo welt' })
     expect(conn.messages).toContainEqual({ type: 'language', languageCode: 'de-DE' })
-    expect(world.transcribe.sessions.at(-1)).toMatchObject({ identifyLanguage: true, languageOptions: ['en-US', 'de-DE'], vocabularyName: 'brand-terms' })
+    expect(world.transcribe.sessions.at(-1)).toMatchObject({
+      identifyLanguage: true,
+      languageOptions: ['en-US', 'de-DE'],
+      vocabularyName: 'brand-terms',
+    })
   })
 
   it('refuses a ticket the second time', async () => {
@@ -214,7 +240,11 @@ describe('WebSocket /api/transcribe', () => {
     conn.ws.send(new Uint8Array(world.config.transcribe.maxFrameBytes + 2))
     await expect(conn.next('final')).rejects.toThrow(/payload_too_large/)
     const err = conn.messages.at(-1)
-    expect(err).toMatchObject({ type: 'error', code: 'payload_too_large', message: expect.stringContaining('at most 65536 bytes') })
+    expect(err).toMatchObject({
+      type: 'error',
+      code: 'payload_too_large',
+      message: expect.stringContaining('at most 65536 bytes'),
+    })
     expect((await conn.closed).code).toBe(4413)
     await world.transcribe.waitForSession((s) => s.closedAt !== undefined && s === world.transcribe.sessions.at(-1))
   })
@@ -224,7 +254,11 @@ describe('WebSocket /api/transcribe', () => {
     const conn = await open(p)
     sendAudio(conn.ws, speechLikePcm({ seconds: 1.5 }))
     await expect(conn.next('final')).rejects.toThrow(/transcribe_too_long/)
-    expect(conn.messages.at(-1)).toMatchObject({ code: 'transcribe_too_long', message: 'Recordings are limited to 1 seconds of audio.', hint: expect.any(String) })
+    expect(conn.messages.at(-1)).toMatchObject({
+      code: 'transcribe_too_long',
+      message: 'Recordings are limited to 1 seconds of audio.',
+      hint: expect.any(String),
+    })
     expect((await conn.closed).code).toBe(4413)
   })
 
@@ -232,22 +266,27 @@ describe('WebSocket /api/transcribe', () => {
     const p = await proxy({ transcribe: { idleTimeoutMs: 150 } })
     const conn = await open(p)
     await expect(conn.next('final')).rejects.toThrow(/transcribe_idle_timeout/)
-    const sim = await world.transcribe.waitForSession((s) => s === world.transcribe.sessions.at(-1) && s.closedAt !== undefined)
+    const sim = await world.transcribe.waitForSession(
+      (s) => s === world.transcribe.sessions.at(-1) && s.closedAt !== undefined,
+    )
     expect(sim.endedByClient).toBe(false)
   })
 
-  it.each(['beforeHeaders', 'afterHeaders'] as const)('gives up with upstream_timeout when Transcribe hangs (%s)', async (when) => {
-    const p = await proxy({ transcribe: { idleTimeoutMs: 300 } })
-    world.transcribe.next({ fault: { type: 'hang', when } })
-    const conn = await open(p)
-    sendAudio(conn.ws, speechLikePcm({ seconds: 0.5 }))
-    conn.ws.send(JSON.stringify({ type: 'stop' }))
-    await expect(conn.next('final')).rejects.toThrow(/upstream_timeout/)
-    expect((await conn.closed).code).toBe(4504)
-    const sim = world.transcribe.sessions.at(-1)!
-    await sim.closed
-    expect(sim.bytes).toBe(16_000)
-  })
+  it.each(['beforeHeaders', 'afterHeaders'] as const)(
+    'gives up with upstream_timeout when Transcribe hangs (%s)',
+    async (when) => {
+      const p = await proxy({ transcribe: { idleTimeoutMs: 300 } })
+      world.transcribe.next({ fault: { type: 'hang', when } })
+      const conn = await open(p)
+      sendAudio(conn.ws, speechLikePcm({ seconds: 0.5 }))
+      conn.ws.send(JSON.stringify({ type: 'stop' }))
+      await expect(conn.next('final')).rejects.toThrow(/upstream_timeout/)
+      expect((await conn.closed).code).toBe(4504)
+      const sim = world.transcribe.sessions.at(-1)!
+      await sim.closed
+      expect(sim.bytes).toBe(16_000)
+    },
+  )
 
   it('limits concurrent sessions per proxy key', async () => {
     const p = await proxy({ transcribe: { maxSessionsPerKey: 1 } })
@@ -271,10 +310,22 @@ describe('WebSocket /api/transcribe', () => {
   })
 
   it.each([
-    [{ type: 'exception', exceptionType: 'LimitExceededException', afterBytes: 3200 }, 'transcribe_limit_exceeded', 4429],
+    [
+      { type: 'exception', exceptionType: 'LimitExceededException', afterBytes: 3200 },
+      'transcribe_limit_exceeded',
+      4429,
+    ],
     [{ type: 'exception', exceptionType: 'BadRequestException' }, 'transcribe_bad_request', 4400],
-    [{ type: 'exception', exceptionType: 'ServiceUnavailableException', afterBytes: 6400 }, 'transcribe_unavailable', 4503],
-    [{ type: 'http', status: 403, errorType: 'AccessDeniedException', message: 'not authorized' }, 'transcribe_access_denied', 4503],
+    [
+      { type: 'exception', exceptionType: 'ServiceUnavailableException', afterBytes: 6400 },
+      'transcribe_unavailable',
+      4503,
+    ],
+    [
+      { type: 'http', status: 403, errorType: 'AccessDeniedException', message: 'not authorized' },
+      'transcribe_access_denied',
+      4503,
+    ],
   ] as const)('turns the Transcribe fault %o into %s for the client', async (fault, code, closeCode) => {
     const p = await base()
     world.transcribe.next({ fault })
@@ -316,7 +367,9 @@ describe('GET /recorder', () => {
 
   it('refuses to serve a recorder that would post transcripts to an unknown origin', async () => {
     const p = await base()
-    const res = await fetch(`${p.url}/recorder?origin=${encodeURIComponent('https://evil.example')}&sid=abcdef0123456789`)
+    const res = await fetch(
+      `${p.url}/recorder?origin=${encodeURIComponent('https://evil.example')}&sid=abcdef0123456789`,
+    )
     expect(res.status).toBe(400)
     expect(await res.text()).not.toContain('evil.example')
   })

@@ -16,8 +16,13 @@ afterAll(async () => {
   await world?.close()
 })
 
-const frames = (pcm: Uint8Array) => Array.from({ length: Math.ceil(pcm.length / 3200) }, (_, i) => pcm.subarray(i * 3200, (i + 1) * 3200))
-const options = () => ({ baseUrl: world.proxyUrl, proxyKey: TEST_PROXY_KEY, WebSocket: WebSocket as unknown as WebSocketCtor })
+const frames = (pcm: Uint8Array) =>
+  Array.from({ length: Math.ceil(pcm.length / 3200) }, (_, i) => pcm.subarray(i * 3200, (i + 1) * 3200))
+const options = () => ({
+  baseUrl: world.proxyUrl,
+  proxyKey: TEST_PROXY_KEY,
+  WebSocket: WebSocket as unknown as WebSocketCtor,
+})
 
 describe('createTranscriber', () => {
   it('streams frames while recording and resolves with the final transcript', async () => {
@@ -32,7 +37,9 @@ describe('createTranscriber', () => {
   })
 
   it('keeps the recording after a Transcribe failure and replays all of it on retry()', async () => {
-    world.transcribe.next({ fault: { type: 'exception', exceptionType: 'ServiceUnavailableException', afterBytes: 6400 } })
+    world.transcribe.next({
+      fault: { type: 'exception', exceptionType: 'ServiceUnavailableException', afterBytes: 6400 },
+    })
     const t = createTranscriber(options())
     for (const f of frames(speechLikePcm({ seconds: 2 }))) t.push(f)
     const err = await t.finish().catch((e: unknown) => e)

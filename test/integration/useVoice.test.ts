@@ -20,7 +20,10 @@ afterAll(async () => {
 
 /** A fake microphone + audio graph: the test plays 100 ms frames into the "worklet" port. */
 function fakeAudio() {
-  const nodes: Array<{ stopped: boolean; port: { onmessage: ((e: { data: unknown }) => void) | null; postMessage(m: unknown): void } }> = []
+  const nodes: Array<{
+    stopped: boolean
+    port: { onmessage: ((e: { data: unknown }) => void) | null; postMessage(m: unknown): void }
+  }> = []
   const released = { tracks: 0, closed: 0 }
   const stream = { getTracks: () => [{ stop: () => released.tracks++ }] }
   const node = () => ({ connect() {}, disconnect() {}, gain: { value: 1 } })
@@ -36,7 +39,10 @@ function fakeAudio() {
   class FakeWorkletNode {
     stopped = false
     // Like the real processor: after 'stop' it posts nothing more.
-    port = { onmessage: null as ((e: { data: unknown }) => void) | null, postMessage: (m: unknown) => void (m === 'stop' && (this.stopped = true)) }
+    port = {
+      onmessage: null as ((e: { data: unknown }) => void) | null,
+      postMessage: (m: unknown) => void (m === 'stop' && (this.stopped = true)),
+    }
     connect() {}
     disconnect() {}
     constructor() {
@@ -62,7 +68,11 @@ function fakeAudio() {
   }
 }
 
-const base = () => ({ proxyUrl: world.proxyUrl, proxyKey: TEST_PROXY_KEY, WebSocket: WebSocket as unknown as WebSocketCtor })
+const base = () => ({
+  proxyUrl: world.proxyUrl,
+  proxyKey: TEST_PROXY_KEY,
+  WebSocket: WebSocket as unknown as WebSocketCtor,
+})
 
 describe('useVoice', () => {
   it('push-to-talk: requesting → listening (with level) → transcribing → idle with the final text', async () => {
@@ -107,7 +117,10 @@ describe('useVoice', () => {
     await voice.start('push')
     audio.play(speechLikePcm({ seconds: 1 }), 0.2)
     await voice.stop()
-    expect(voice.state.value).toMatchObject({ type: 'error', error: { code: 'transcribe_limit_exceeded', canRetry: true } })
+    expect(voice.state.value).toMatchObject({
+      type: 'error',
+      error: { code: 'transcribe_limit_exceeded', canRetry: true },
+    })
     expect(voice.error.value?.hint).toBeTruthy()
     await voice.retry()
     expect(voice.transcript.value).toBe('heard 1.0 seconds of audio')
@@ -124,7 +137,12 @@ describe('useVoice', () => {
       setInterval: () => 0,
       clearInterval() {},
     } as unknown as NonNullable<UseVoiceOptions['window']>
-    const voice = useVoice({ ...base(), ...fakeAudio().options, document: { featurePolicy: { allowsFeature: () => false } }, window: win })
+    const voice = useVoice({
+      ...base(),
+      ...fakeAudio().options,
+      document: { featurePolicy: { allowsFeature: () => false } },
+      window: win,
+    })
     await voice.start('push')
     await nextTick()
     await new Promise((r) => setTimeout(r, 0))

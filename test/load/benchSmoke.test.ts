@@ -22,12 +22,16 @@ describe('npm run bench --quick', () => {
   const out = path.join(tmp, 'bench.json')
   let run: SpawnSyncReturns<string>
   beforeAll(() => {
-    run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only=P1,P2,P8', `--out=${out}`], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { ...process.env, BENCH_STREAMS: '3' },
-      encoding: 'utf8',
-      timeout: 150_000,
-    })
+    run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--quick', '--only=P1,P2,P8', `--out=${out}`],
+      {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        env: { ...process.env, BENCH_STREAMS: '3' },
+        encoding: 'utf8',
+        timeout: 150_000,
+      },
+    )
   }, 180_000)
 
   it('exits cleanly and prints one table with the machine', () => {
@@ -38,7 +42,11 @@ describe('npm run bench --quick', () => {
 
   it('measures P1 and P2 at 1 and at N streams, and P8, as numbers in the table and the JSON', () => {
     expect(existsSync(out)).toBe(true)
-    const json = JSON.parse(readFileSync(out, 'utf8')) as { table: Row[]; failures: Record<string, string>; machine: { cores: number } }
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      table: Row[]
+      failures: Record<string, string>
+      machine: { cores: number }
+    }
     expect(json.failures).toEqual({})
     expect(json.machine.cores).toBeGreaterThan(0)
     const figures = json.table.map((r) => `${r.id} ${r.figure}`)

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createStoryblok } from '../../proxy/adapters/storyblok.ts'
 import { createApp } from '../../proxy/createApp.ts'
 import { createLifecycle } from '../../proxy/lifecycle.ts'
-import { DEMO_PAT, DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock, storyblokDemoSeed } from '../../dev/simulators/storyblok.ts'
+import {
+  DEMO_PAT,
+  DEMO_SPACE_ID,
+  DEMO_STORY_IDS,
+  DEMO_UIDS,
+  findBlock,
+  storyblokDemoSeed,
+} from '../../dev/simulators/storyblok.ts'
 import { simulatorEnv, spawnProxy, type ProxyProcess } from '../support/spawnProxy.ts'
 import { readSse, type SseRecord } from '../support/sse.ts'
 import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
@@ -15,7 +22,11 @@ const CONCURRENT = 200
 const HOME = DEMO_STORY_IDS.home
 const auth = { authorization: `Bearer ${TEST_PROXY_KEY}`, 'content-type': 'application/json' }
 const conversationBody = (i: number) =>
-  JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, messages: [{ role: 'user', content: `Request ${i}: shorten the hero headline` }] })
+  JSON.stringify({
+    spaceId: DEMO_SPACE_ID,
+    storyId: HOME,
+    messages: [{ role: 'user', content: `Request ${i}: shorten the hero headline` }],
+  })
 
 let world: World
 beforeAll(async () => {
@@ -40,9 +51,19 @@ async function until(predicate: () => boolean, timeoutMs = 10_000) {
   }
 }
 
-async function converse(baseUrl: string, i: number, onEvent?: (e: SseRecord) => void): Promise<{ status: number; events: SseRecord[] }> {
-  const res = await fetch(`${baseUrl}/api/conversation`, { method: 'POST', headers: auth, body: conversationBody(i), signal: AbortSignal.timeout(60_000) })
-  if (!res.headers.get('content-type')?.startsWith('text/event-stream')) return { status: res.status, events: [{ event: 'http', data: await res.text() }] }
+async function converse(
+  baseUrl: string,
+  i: number,
+  onEvent?: (e: SseRecord) => void,
+): Promise<{ status: number; events: SseRecord[] }> {
+  const res = await fetch(`${baseUrl}/api/conversation`, {
+    method: 'POST',
+    headers: auth,
+    body: conversationBody(i),
+    signal: AbortSignal.timeout(60_000),
+  })
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream'))
+    return { status: res.status, events: [{ event: 'http', data: await res.text() }] }
   return { status: res.status, events: await readSse(res, onEvent) }
 }
 
@@ -52,7 +73,9 @@ describe('load', () => {
     // queue 200 story reads for ~33 s; this measures the proxy's own capacity, so the throttle is off here.
     const storyblok = createStoryblok({ personalAccessToken: DEMO_PAT, baseUrl: world.storyblok.url, rateLimit: false })
     const lifecycle = createLifecycle()
-    const served = await serveApp((upgradeWebSocket) => createApp({ ...world.deps, storyblok }, { lifecycle, upgradeWebSocket }))
+    const served = await serveApp((upgradeWebSocket) =>
+      createApp({ ...world.deps, storyblok }, { lifecycle, upgradeWebSocket }),
+    )
     // Streams of ~8 s each, so all 200 are open at the same time (the run is CPU-bound on 2 cores otherwise).
     world.bedrock.setLatency({ firstTokenDelayMs: 50, tokenDelayMs: 400 })
     let peakRss = process.memoryUsage.rss()
@@ -65,7 +88,9 @@ describe('load', () => {
     try {
       const results = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => converse(served.url, i)))
       const seconds = (performance.now() - started) / 1000
-      const failed = results.filter((r) => r.status !== 200 || r.events.at(-1)?.event !== 'done' || r.events.some((e) => e.event === 'error'))
+      const failed = results.filter(
+        (r) => r.status !== 200 || r.events.at(-1)?.event !== 'done' || r.events.some((e) => e.event === 'error'),
+      )
       console.log(
         `load: ${CONCURRENT} concurrent conversations in ${seconds.toFixed(2)} s, ${failed.length} errors, ` +
           `${world.bedrock.requests.length} Bedrock calls, peak in flight ${peakInFlight}, ` +
@@ -111,7 +136,11 @@ describe('SIGTERM', () => {
       const onEvent = (e: SseRecord) => {
         if (e.event === 'text' && ++firstTexts === streams) resolve()
       }
-      void Promise.all(Array.from({ length: streams }, (_, i) => converse(proxy.url, i, (e) => (e.event === 'text' && !seen.has(i) ? (seen.add(i), onEvent(e)) : undefined)))).then((r) => (results = r))
+      void Promise.all(
+        Array.from({ length: streams }, (_, i) =>
+          converse(proxy.url, i, (e) => (e.event === 'text' && !seen.has(i) ? (seen.add(i), onEvent(e)) : undefined)),
+        ),
+      ).then((r) => (results = r))
     })
     const seen = new Set<number>()
     let results: Awaited<ReturnType<typeof converse>>[] = []
@@ -119,7 +148,11 @@ describe('SIGTERM', () => {
     proxy.child.kill('SIGTERM')
     await until(() => proxy.output().includes('"msg":"shutting down"'))
     // New work is refused while the running streams finish: no new connections, or 503 shutting_down on a reused one.
-    const late = await fetch(`${proxy.url}/api/conversation`, { method: 'POST', headers: auth, body: conversationBody(99) }).then(
+    const late = await fetch(`${proxy.url}/api/conversation`, {
+      method: 'POST',
+      headers: auth,
+      body: conversationBody(99),
+    }).then(
       async (res) => ({ status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code }),
       () => ({ status: 0, code: 'connection refused' }),
     )
@@ -163,13 +196,20 @@ describe('SIGTERM', () => {
     const apply = fetch(`${proxy.url}/api/changes`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headline, after: 'Written during shutdown' }] }),
+      body: JSON.stringify({
+        spaceId: DEMO_SPACE_ID,
+        storyId: HOME,
+        changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headline, after: 'Written during shutdown' }],
+      }),
       signal: AbortSignal.timeout(30_000),
     }).then(async (res) => ({ status: res.status, body: await res.json() }))
     await until(() => world.storyblok.requests.length > 0)
     await new Promise((r) => setTimeout(r, 150))
     proxy.child.kill('SIGTERM')
-    const [result, exit] = await Promise.all([apply.catch((err: Error) => ({ status: 0, body: err.message })), proxy.exited])
+    const [result, exit] = await Promise.all([
+      apply.catch((err: Error) => ({ status: 0, body: err.message })),
+      proxy.exited,
+    ])
     world.storyblok.faults.latencyMs = 0
     expect(exit.code).toBe(0)
     const after = world.storyblok.getStory(DEMO_SPACE_ID, HOME)!

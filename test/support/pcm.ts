@@ -2,7 +2,13 @@
  * Speech-like 16 kHz 16-bit LE mono PCM for tests: a vowel-ish tone whose loudness pulses like syllables,
  * with optional leading/trailing silence, so energy-keyed simulator scripts can tell voice from silence.
  */
-export function speechLikePcm({ seconds, rate = 16_000, amplitude = 0.3, leadingSilence = 0, trailingSilence = 0 }: {
+export function speechLikePcm({
+  seconds,
+  rate = 16_000,
+  amplitude = 0.3,
+  leadingSilence = 0,
+  trailingSilence = 0,
+}: {
   seconds: number
   rate?: number
   amplitude?: number

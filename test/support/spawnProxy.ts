@@ -25,7 +25,10 @@ export type ProxyProcess = {
 const missing = (name: string) => path.join(os.tmpdir(), 'voice-assistant-no-such-dir', name)
 
 /** A clean environment (no machine AWS_* variables, no .env file) aimed at loopback simulators. */
-export function simulatorEnv(urls: { bedrock: string; transcribe: string; storyblok: string }, extra: Record<string, string> = {}): Record<string, string> {
+export function simulatorEnv(
+  urls: { bedrock: string; transcribe: string; storyblok: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: process.env['HOME'] ?? os.tmpdir(),

@@ -36,7 +36,10 @@ describe('bedrockErrorFromAws', () => {
 
   it('names both actions and both ARNs for an IAM denial', () => {
     const err = map(
-      awsError('AccessDeniedException', 'User: arn:aws:iam::1:user/x is not authorized to perform: bedrock:InvokeModel on resource: y'),
+      awsError(
+        'AccessDeniedException',
+        'User: arn:aws:iam::1:user/x is not authorized to perform: bedrock:InvokeModel on resource: y',
+      ),
     )
     expect(err.code).toBe('bedrock_access_denied')
     expect(err.hint).toContain('bedrock:InvokeModel ')
@@ -47,14 +50,19 @@ describe('bedrockErrorFromAws', () => {
 
   it('says model access is not enabled for the marketplace denial, not an IAM gap', () => {
     const err = map(
-      awsError('AccessDeniedException', 'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions'),
+      awsError(
+        'AccessDeniedException',
+        'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions',
+      ),
     )
     expect(err.code).toBe('bedrock_model_not_enabled')
     expect(err.hint).toMatch(/5 minutes/)
   })
 
   it('asks for the Anthropic use case form and a 15 minute wait', () => {
-    const err = map(awsError('ResourceNotFoundException', 'Model use case details have not been submitted for this account.'))
+    const err = map(
+      awsError('ResourceNotFoundException', 'Model use case details have not been submitted for this account.'),
+    )
     expect(err.code).toBe('bedrock_model_not_enabled')
     expect(err.hint).toMatch(/use case/)
     expect(err.hint).toMatch(/15 minutes/)
@@ -71,24 +79,37 @@ describe('bedrockErrorFromAws', () => {
   })
 
   it('treats a modelId constraint failure as an invalid id', () => {
-    const err = map(awsError('ValidationException', "1 validation error detected: Value 'x y' at 'modelId' failed to satisfy constraint: ..."))
+    const err = map(
+      awsError(
+        'ValidationException',
+        "1 validation error detected: Value 'x y' at 'modelId' failed to satisfy constraint: ...",
+      ),
+    )
     expect(err.code).toBe('bedrock_model_id_invalid')
   })
 
-  it.each(['\u2019', "'"])('detects on-demand throughput with apostrophe %s and suggests profiles of the base id', (apostrophe) => {
-    const base = 'anthropic.claude-haiku-4-5-20251001-v1:0'
-    const err = map(
-      awsError('ValidationException', `Invocation of model ID ${base} with on-demand throughput isn${apostrophe}t supported. Retry ...`),
-      { modelId: base, region: 'eu-central-1' },
-    )
-    expect(err.code).toBe('bedrock_inference_profile_required')
-    expect(err.hint).toContain(`us.${base}`)
-    expect(err.hint).toContain(`eu.${base}`)
-    expect(err.hint).toContain(`global.${base}`)
-  })
+  it.each(['\u2019', "'"])(
+    'detects on-demand throughput with apostrophe %s and suggests profiles of the base id',
+    (apostrophe) => {
+      const base = 'anthropic.claude-haiku-4-5-20251001-v1:0'
+      const err = map(
+        awsError(
+          'ValidationException',
+          `Invocation of model ID ${base} with on-demand throughput isn${apostrophe}t supported. Retry ...`,
+        ),
+        { modelId: base, region: 'eu-central-1' },
+      )
+      expect(err.code).toBe('bedrock_inference_profile_required')
+      expect(err.hint).toContain(`us.${base}`)
+      expect(err.hint).toContain(`eu.${base}`)
+      expect(err.hint).toContain(`global.${base}`)
+    },
+  )
 
   it('keeps other validation errors as bedrock_validation', () => {
-    expect(map(awsError('ValidationException', '`temperature` and `top_p` cannot both be specified')).code).toBe('bedrock_validation')
+    expect(map(awsError('ValidationException', '`temperature` and `top_p` cannot both be specified')).code).toBe(
+      'bedrock_validation',
+    )
   })
 
   it('says the daily quota is spent for per-day throttling', () => {
@@ -122,7 +143,12 @@ describe('bedrockErrorFromAws', () => {
     ['a truncated frame', new Error('Truncated event message received.')],
     ['an h1 reset', Object.assign(new Error('aborted'), { code: 'ECONNRESET' })],
     ['an h1 hang-up reported as TimeoutError', awsError('TimeoutError', 'socket hang up', { code: 'ECONNRESET' })],
-    ['an h2 stream error', Object.assign(new Error('Stream closed with error code NGHTTP2_INTERNAL_ERROR'), { code: 'ERR_HTTP2_STREAM_ERROR' })],
+    [
+      'an h2 stream error',
+      Object.assign(new Error('Stream closed with error code NGHTTP2_INTERNAL_ERROR'), {
+        code: 'ERR_HTTP2_STREAM_ERROR',
+      }),
+    ],
   ])('reports %s as a cut-off reply', (_name, err) => {
     expect(map(err).code).toBe('bedrock_stream_truncated')
   })
@@ -133,7 +159,9 @@ describe('bedrockErrorFromAws', () => {
   })
 
   it('unwraps an unmodelled stream exception body instead of echoing the raw payload', () => {
-    const err = map(awsError('ThrottlingException', '{"message":"Too many requests, please wait before trying again.","p":"abc"}'))
+    const err = map(
+      awsError('ThrottlingException', '{"message":"Too many requests, please wait before trying again.","p":"abc"}'),
+    )
     expect(err.code).toBe('bedrock_throttled')
     expect(err.message).not.toContain('"p"')
   })

@@ -22,7 +22,12 @@ describe('createLog', () => {
   it('redacts lists and objects under secret-looking keys, but keeps token counts', () => {
     const { log, text } = capture()
     log.warn('sdk', {
-      request: { headers: { authorization: ['AWS4-HMAC-SHA256 Signature=abc123def'], 'x-amz-security-token': { value: 'session-xyz' } } },
+      request: {
+        headers: {
+          authorization: ['AWS4-HMAC-SHA256 Signature=abc123def'],
+          'x-amz-security-token': { value: 'session-xyz' },
+        },
+      },
       usage: { inputTokens: 12, outputTokens: 3 },
     })
     const record = JSON.parse(text()) as { request: { headers: Record<string, unknown> }; usage: unknown }
@@ -32,9 +37,14 @@ describe('createLog', () => {
 
   it('reduces errors to name and scrubbed message', () => {
     const { log, text } = capture()
-    const err = Object.assign(new Error(`denied for ${SECRET}`), { name: 'AccessDeniedException', $response: { headers: { cookie: 'c' } } })
+    const err = Object.assign(new Error(`denied for ${SECRET}`), {
+      name: 'AccessDeniedException',
+      $response: { headers: { cookie: 'c' } },
+    })
     log.error('failed', { cause: err })
-    expect(JSON.parse(text())).toMatchObject({ cause: { name: 'AccessDeniedException', message: 'denied for [redacted]' } })
+    expect(JSON.parse(text())).toMatchObject({
+      cause: { name: 'AccessDeniedException', message: 'denied for [redacted]' },
+    })
     expect(text()).not.toContain('$response')
   })
 })

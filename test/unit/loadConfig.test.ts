@@ -28,7 +28,14 @@ describe('loadConfig', () => {
   })
 
   it('reports every problem at once', () => {
-    const issues = issuesOf({ PORT: 'eighty', BEDROCK_MAX_TOKENS: '0', LOG_LEVEL: 'loud', DEBUG: 'maybe', AWS_REGION: 'mars', PROXY_API_KEYS: KEY })
+    const issues = issuesOf({
+      PORT: 'eighty',
+      BEDROCK_MAX_TOKENS: '0',
+      LOG_LEVEL: 'loud',
+      DEBUG: 'maybe',
+      AWS_REGION: 'mars',
+      PROXY_API_KEYS: KEY,
+    })
     expect(issues).toHaveLength(5)
     expect(issues.join('\n')).toMatch(/PORT must be a whole number/)
     expect(issues.join('\n')).toMatch(/BEDROCK_MAX_TOKENS must be at least 1/)
@@ -44,7 +51,9 @@ describe('loadConfig', () => {
   })
 
   it('treats other model ids as opaque', () => {
-    expect(loadConfig({ ...base, BEDROCK_MODEL_ID: 'anthropic.claude-sonnet-4-6' }).bedrock.modelId).toBe('anthropic.claude-sonnet-4-6')
+    expect(loadConfig({ ...base, BEDROCK_MODEL_ID: 'anthropic.claude-sonnet-4-6' }).bedrock.modelId).toBe(
+      'anthropic.claude-sonnet-4-6',
+    )
   })
 
   it('requires proxy keys and explains where they come from', () => {
@@ -62,7 +71,11 @@ describe('loadConfig', () => {
 
   it('never echoes secret values in its messages', () => {
     const secret = 'short@notanumber'
-    const issues = issuesOf({ PROXY_API_KEYS: secret, STORYBLOK_TOKEN: 'a', STORYBLOK_OAUTH_TOKEN: 'supersecret-oauth' })
+    const issues = issuesOf({
+      PROXY_API_KEYS: secret,
+      STORYBLOK_TOKEN: 'a',
+      STORYBLOK_OAUTH_TOKEN: 'supersecret-oauth',
+    })
     const text = issues.join('\n')
     expect(text).not.toContain('short')
     expect(text).not.toContain('supersecret-oauth')
@@ -82,6 +95,8 @@ describe('loadConfig', () => {
   })
 
   it('normalises the Storyblok API override', () => {
-    expect(loadConfig({ ...base, STORYBLOK_API_URL: 'http://127.0.0.1:9/v1/' }).storyblok.apiUrl).toBe('http://127.0.0.1:9')
+    expect(loadConfig({ ...base, STORYBLOK_API_URL: 'http://127.0.0.1:9/v1/' }).storyblok.apiUrl).toBe(
+      'http://127.0.0.1:9',
+    )
   })
 })

@@ -67,7 +67,14 @@ describe('operator docs', () => {
 
   it('DEPLOY_ECS.md and STORYBLOK.md cover task roles, per-instance limits and token scopes', () => {
     const ecs = doc('DEPLOY_ECS.md')
-    for (const phrase of ['task role', 'RATE_LIMIT_PER_MINUTE', 'DAILY_TOKEN_BUDGET', 'TRANSCRIBE_MAX_SESSIONS_PER_KEY', 'SCHEMA_CACHE_TTL_SECONDS', '/health']) {
+    for (const phrase of [
+      'task role',
+      'RATE_LIMIT_PER_MINUTE',
+      'DAILY_TOKEN_BUDGET',
+      'TRANSCRIBE_MAX_SESSIONS_PER_KEY',
+      'SCHEMA_CACHE_TTL_SECONDS',
+      '/health',
+    ]) {
       expect(ecs, phrase).toContain(phrase)
     }
     const sb = doc('STORYBLOK.md')

@@ -8,7 +8,8 @@ import { buildPlugin } from '../../dev/emulator/buildPlugin.ts'
 /** The issue's budget: 45 kB = 45,000 bytes, gzip at Node's default level. */
 const GZIP_BUDGET = 45_000
 /** URLs that are identifiers or error-message links, not fetches: XML namespaces, docs links, Storyblok origins. */
-const ALLOWED_URL = /^https?:\/\/(www\.w3\.org\/|vuejs\.org\/error-reference|developer\.mozilla\.org\/|app\.storyblok\.com|plugin-sandbox\.storyblok\.com|plugins\.storyblok\.com)/
+const ALLOWED_URL =
+  /^https?:\/\/(www\.w3\.org\/|vuejs\.org\/error-reference|developer\.mozilla\.org\/|app\.storyblok\.com|plugin-sandbox\.storyblok\.com|plugins\.storyblok\.com)/
 
 let outDir = ''
 let files: string[] = []
@@ -58,7 +59,7 @@ describe('plugin bundle (the single file Storyblok uploads)', () => {
     expect(gz).toBeLessThanOrEqual(GZIP_BUDGET)
   })
 
-  it('ships without the browser tests\' data-testid hooks', () => {
+  it("ships without the browser tests' data-testid hooks", () => {
     expect(js).not.toContain('data-testid')
   })
 

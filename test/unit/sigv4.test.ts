@@ -65,7 +65,10 @@ describe('verifySigV4', () => {
 
   it('rejects unknown keys and missing auth', async () => {
     const headers = await signed('{}')
-    const unknown = { ...headers, authorization: (headers['authorization'] ?? '').replace('AKIDTESTVOICE0000001', 'AKIDSOMEONEELSE00001') }
+    const unknown = {
+      ...headers,
+      authorization: (headers['authorization'] ?? '').replace('AKIDTESTVOICE0000001', 'AKIDSOMEONEELSE00001'),
+    }
     expect(await verify(unknown, '{}')).toMatchObject({ ok: false, type: 'UnrecognizedClientException' })
     const { authorization: _drop, ...unsigned } = headers
     expect(await verify(unsigned, '{}')).toMatchObject({ ok: false, type: 'MissingAuthenticationTokenException' })

@@ -24,14 +24,21 @@ afterEach(async () => {
   await sim.close()
 })
 
-async function call(path: string, { auth = DEMO_PAT as string | null, method = 'GET', body = undefined as unknown } = {}) {
+async function call(
+  path: string,
+  { auth = DEMO_PAT as string | null, method = 'GET', body = undefined as unknown } = {},
+) {
   const res = await fetch(sim.url + path, {
     method,
     headers: { ...(auth === null ? {} : { authorization: auth }), 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()
-  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, any>) : undefined }
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: text ? (JSON.parse(text) as Record<string, any>) : undefined,
+  }
 }
 
 describe('Storyblok simulator: seed', () => {
@@ -119,10 +126,20 @@ describe('Storyblok simulator: stories', () => {
     const card = findBlock(content, DEMO_UIDS.priceStarter)
     if (card) card.price = 5
     const numberRes = await call(HOME, { method: 'PUT', body: { story: { content } } })
-    expect(numberRes).toMatchObject({ status: 422, json: { price: ["must be a string with numbers and allow '-' and '.'"] } })
-    const rootRes = await call(HOME, { method: 'PUT', body: { story: { content: { _uid: 'a', component: 'grid-card' } } } })
+    expect(numberRes).toMatchObject({
+      status: 422,
+      json: { price: ["must be a string with numbers and allow '-' and '.'"] },
+    })
+    const rootRes = await call(HOME, {
+      method: 'PUT',
+      body: { story: { content: { _uid: 'a', component: 'grid-card' } } },
+    })
     expect(rootRes.status).toBe(422)
-    const big = { _uid: 'a', component: 'default-page', body: [{ _uid: 'b', component: 'text-section', lead: 'x'.repeat(5 * 1024 * 1024) }] }
+    const big = {
+      _uid: 'a',
+      component: 'default-page',
+      body: [{ _uid: 'b', component: 'text-section', lead: 'x'.repeat(5 * 1024 * 1024) }],
+    }
     const bigRes = await call(HOME, { method: 'PUT', body: { story: { content: big } } })
     expect(bigRes.status).toBe(422)
     expect(sim.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.home)?.current_version_id).toBe(versionBefore)

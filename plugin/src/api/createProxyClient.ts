@@ -23,7 +23,6 @@ export type ProxyClientOptions = {
 
 export type ProxyClient = ReturnType<typeof createProxyClient>
 
-
 function isChangesResult(v: unknown): v is ChangesResult {
   return isRecord(v) && typeof v['storyId'] === 'number' && Array.isArray(v['applied']) && Array.isArray(v['undo'])
 }
@@ -36,7 +35,12 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
   async function post(path: string, body: unknown, accept: string, signal?: AbortSignal): Promise<Response> {
     let res: Response
     try {
-      res = await fetch(url(path), { method: 'POST', headers: headers(accept), body: JSON.stringify(body), ...(signal ? { signal } : {}) })
+      res = await fetch(url(path), {
+        method: 'POST',
+        headers: headers(accept),
+        body: JSON.stringify(body),
+        ...(signal ? { signal } : {}),
+      })
     } catch (err) {
       if (signal?.aborted) throw err
       throw new ProxyFailure(networkError(err))
@@ -49,7 +53,10 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
    * Streams the assistant's answer. An `error` event ends the stream by throwing ProxyFailure; aborting `signal`
    * stops the request (the proxy then stops calling Bedrock) and ends the iteration quietly.
    */
-  async function* converse(body: ConversationBody, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<SseEvent> {
+  async function* converse(
+    body: ConversationBody,
+    { signal }: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<SseEvent> {
     let res: Response
     try {
       res = await post('api/conversation', body, 'text/event-stream', signal)
@@ -65,7 +72,11 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
       for await (const message of readSse(res.body, signal ? { signal } : {})) {
         if (message.event === 'error') {
           let data: unknown
-          try { data = JSON.parse(message.data) } catch { data = undefined }
+          try {
+            data = JSON.parse(message.data)
+          } catch {
+            data = undefined
+          }
           throw new ProxyFailure(proxyErrorFromEnvelope(data))
         }
         const event = sseEventFromMessage(message)
@@ -79,14 +90,19 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
       throw new ProxyFailure(networkError(err))
     }
     if (!sawDone && !signal?.aborted) {
-      throw new ProxyFailure({ code: 'bedrock_stream_truncated', message: 'The answer stopped before it was complete.', hint: 'Try again.' })
+      throw new ProxyFailure({
+        code: 'bedrock_stream_truncated',
+        message: 'The answer stopped before it was complete.',
+        hint: 'Try again.',
+      })
     }
   }
 
   async function changes(body: ChangesBody): Promise<ChangesResult> {
     const res = await post('api/changes', body, 'application/json')
     const json: unknown = await res.json().catch(() => undefined)
-    if (!isChangesResult(json)) throw new ProxyFailure(badResponse('The proxy sent an unexpected reply to the change request.', res.status))
+    if (!isChangesResult(json))
+      throw new ProxyFailure(badResponse('The proxy sent an unexpected reply to the change request.', res.status))
     return json
   }
 

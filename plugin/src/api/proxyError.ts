@@ -29,9 +29,15 @@ function isConflict(v: unknown): v is Conflict {
 export function proxyErrorFromEnvelope(body: unknown, status?: number): ProxyError {
   const inner = isRecord(body) && isRecord(body['error']) ? body['error'] : body
   if (!isRecord(inner) || typeof inner['code'] !== 'string' || typeof inner['message'] !== 'string') {
-    return badResponse(status === undefined ? 'The proxy sent an unreadable error.' : `The proxy answered ${status} without an error description.`, status)
+    return badResponse(
+      status === undefined
+        ? 'The proxy sent an unreadable error.'
+        : `The proxy answered ${status} without an error description.`,
+      status,
+    )
   }
-  const conflicts = isRecord(body) && Array.isArray(body['conflicts']) ? body['conflicts'].filter(isConflict) : undefined
+  const conflicts =
+    isRecord(body) && Array.isArray(body['conflicts']) ? body['conflicts'].filter(isConflict) : undefined
   const hint = str(inner['hint'])
   const requestId = str(inner['requestId'])
   const retry = inner['retryAfterSeconds']
@@ -48,11 +54,20 @@ export function proxyErrorFromEnvelope(body: unknown, status?: number): ProxyErr
 
 export function networkError(cause: unknown): ProxyError {
   const detail = cause instanceof Error ? cause.message : String(cause)
-  return { code: 'network', message: `Could not reach the proxy (${detail}).`, hint: 'Check the proxyUrl option and that the proxy is running and allows this origin (CORS).' }
+  return {
+    code: 'network',
+    message: `Could not reach the proxy (${detail}).`,
+    hint: 'Check the proxyUrl option and that the proxy is running and allows this origin (CORS).',
+  }
 }
 
 export function badResponse(message: string, status?: number): ProxyError {
-  return { code: 'bad_response', message, hint: 'Check that proxyUrl points at the voice assistant proxy.', ...(status !== undefined ? { status } : {}) }
+  return {
+    code: 'bad_response',
+    message,
+    hint: 'Check that proxyUrl points at the voice assistant proxy.',
+    ...(status !== undefined ? { status } : {}),
+  }
 }
 
 export function isProxyError(v: unknown): v is ProxyError {

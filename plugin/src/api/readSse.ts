@@ -13,7 +13,8 @@ export function createSseParser() {
   let sawField = false
 
   function dispatch(out: SseMessage[]) {
-    if (data.length > 0) out.push({ event: event || 'message', data: data.join('\n'), ...(id !== undefined ? { id } : {}) })
+    if (data.length > 0)
+      out.push({ event: event || 'message', data: data.join('\n'), ...(id !== undefined ? { id } : {}) })
     event = ''
     data = []
     sawField = false
@@ -49,18 +50,27 @@ export function createSseParser() {
     /** End of stream: an unterminated event is discarded, as the spec says. */
     end(): SseMessage[] {
       buffer = ''
-      if (sawField) { event = ''; data = []; sawField = false }
+      if (sawField) {
+        event = ''
+        data = []
+        sawField = false
+      }
       return []
     },
   }
 }
 
 /** Reads a fetch body as SSE messages until it ends or `signal` aborts. */
-export async function* readSse(body: ReadableStream<Uint8Array>, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<SseMessage> {
+export async function* readSse(
+  body: ReadableStream<Uint8Array>,
+  { signal }: { signal?: AbortSignal } = {},
+): AsyncGenerator<SseMessage> {
   const reader = body.getReader()
   const decoder = new TextDecoder()
   const parser = createSseParser()
-  const onAbort = () => { void reader.cancel().catch(() => undefined) }
+  const onAbort = () => {
+    void reader.cancel().catch(() => undefined)
+  }
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
     for (;;) {

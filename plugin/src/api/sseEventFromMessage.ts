@@ -6,11 +6,24 @@ const isStr = (v: unknown): v is string => typeof v === 'string'
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 
 export function isChange(v: unknown): v is Change {
-  return isRecord(v) && isStr(v['id']) && isStr(v['blockUid']) && isStr(v['field']) && isStr(v['label']) && (v['invalid'] === undefined || isStr(v['invalid']))
+  return (
+    isRecord(v) &&
+    isStr(v['id']) &&
+    isStr(v['blockUid']) &&
+    isStr(v['field']) &&
+    isStr(v['label']) &&
+    (v['invalid'] === undefined || isStr(v['invalid']))
+  )
 }
 
 export function isProposal(v: unknown): v is Proposal {
-  return isRecord(v) && isStr(v['changeSetId']) && isNum(v['storyId']) && Array.isArray(v['changes']) && v['changes'].every(isChange)
+  return (
+    isRecord(v) &&
+    isStr(v['changeSetId']) &&
+    isNum(v['storyId']) &&
+    Array.isArray(v['changes']) &&
+    v['changes'].every(isChange)
+  )
 }
 
 /** What each event's data must look like before the UI uses it. */
@@ -30,7 +43,11 @@ const GUARDS: Record<string, (d: Record<string, unknown>) => boolean> = {
  */
 export function sseEventFromMessage({ event, data: raw }: SseMessage): SseEvent | undefined {
   let data: unknown
-  try { data = JSON.parse(raw) } catch { return undefined }
+  try {
+    data = JSON.parse(raw)
+  } catch {
+    return undefined
+  }
   const guard = GUARDS[event]
   // The guard has checked exactly the fields the UI reads for this event name.
   return guard && isRecord(data) && guard(data) ? ({ event, data } as SseEvent) : undefined

@@ -1,4 +1,9 @@
-import { createFieldPlugin, type FieldPluginActions, type FieldPluginData, type StoryData } from '@storyblok/field-plugin'
+import {
+  createFieldPlugin,
+  type FieldPluginActions,
+  type FieldPluginData,
+  type StoryData,
+} from '@storyblok/field-plugin'
 import { onScopeDispose, shallowRef, toRaw, type ShallowRef } from 'vue'
 import { fieldValueFrom, type FieldValue } from '../history.ts'
 import { withTimeout } from '../withTimeout.ts'
@@ -30,7 +35,11 @@ function containerOrigin(): string | undefined {
   if (import.meta.env.VITE_SB_CONTAINER_ORIGIN !== 'ancestor') return import.meta.env.VITE_SB_CONTAINER_ORIGIN
   const ancestor = window.location.ancestorOrigins?.[0]
   if (ancestor) return ancestor
-  try { return new URL(document.referrer).origin } catch { return undefined }
+  try {
+    return new URL(document.referrer).origin
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -71,7 +80,10 @@ export function useFieldBridge({ targetOrigin = containerOrigin() }: { targetOri
   return {
     state,
     rawModel,
-    requestContext: async () => plain(await withTimeout(ready().requestContext(), ACTION_TIMEOUT_MS, 'the request for the current story')),
-    setContent: async (value) => { await withTimeout(ready().setContent(plain(value)), ACTION_TIMEOUT_MS, 'the field update') },
+    requestContext: async () =>
+      plain(await withTimeout(ready().requestContext(), ACTION_TIMEOUT_MS, 'the request for the current story')),
+    setContent: async (value) => {
+      await withTimeout(ready().setContent(plain(value)), ACTION_TIMEOUT_MS, 'the field update')
+    },
   }
 }

@@ -14,15 +14,18 @@ export const PROMPT_WAV = join(root, 'test/fixtures/prompt.wav')
  */
 export function browserAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true
-  if (process.env['CI']) throw new Error(`Chromium not found at ${CHROMIUM}; CI must install it (apt-get install -y chromium).`)
-  console.warn([
-    '',
-    '#'.repeat(78),
-    `#  BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM}.`,
-    '#  Install it with: apt-get install -y chromium   (or set CHROMIUM_PATH).',
-    '#'.repeat(78),
-    '',
-  ].join('\n'))
+  if (process.env['CI'])
+    throw new Error(`Chromium not found at ${CHROMIUM}; CI must install it (apt-get install -y chromium).`)
+  console.warn(
+    [
+      '',
+      '#'.repeat(78),
+      `#  BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM}.`,
+      '#  Install it with: apt-get install -y chromium   (or set CHROMIUM_PATH).',
+      '#'.repeat(78),
+      '',
+    ].join('\n'),
+  )
   return false
 }
 
@@ -31,7 +34,12 @@ export async function launchBrowser({ wav = PROMPT_WAV }: { wav?: string } = {})
   const args = [
     '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',
-    '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic', '--disable-background-networking',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--disable-background-networking',
   ]
   if (existsSync(wav)) args.push(`--use-file-for-fake-audio-capture=${wav}%noloop`)
   return chromium.launch({ executablePath: CHROMIUM, args })
@@ -76,7 +84,9 @@ export async function pluginFrame(page: Page, pluginOrigin: string): Promise<Fra
 /** Console errors from the page and its frames, except the favicon 404 every page produces. */
 export function collectConsoleErrors(page: Page): string[] {
   const errors: string[] = []
-  page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(m.text()) })
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(m.text())
+  })
   page.on('pageerror', (e) => errors.push(String(e)))
   return errors
 }

@@ -17,14 +17,27 @@ export type Stack = {
   close(): Promise<void>
 }
 
-
 /** Emulator first (its plugin origin must be an allowed origin of the proxy), then the world, then the browser. */
-export async function startStack({ world: worldOptions = {}, emulator: emulatorOptions = {} }: { world?: WorldOptions; emulator?: EmulatorOptions } = {}): Promise<Stack> {
-  const emulator = await startEmulator({ fieldName: FIELD, ...emulatorOptions, options: { historyField: FIELD, ...emulatorOptions.options } })
-  const world = await startWorld({ ...worldOptions, env: { ALLOWED_ORIGINS: emulator.pluginOrigin, ...worldOptions.env } })
+export async function startStack({
+  world: worldOptions = {},
+  emulator: emulatorOptions = {},
+}: { world?: WorldOptions; emulator?: EmulatorOptions } = {}): Promise<Stack> {
+  const emulator = await startEmulator({
+    fieldName: FIELD,
+    ...emulatorOptions,
+    options: { historyField: FIELD, ...emulatorOptions.options },
+  })
+  const world = await startWorld({
+    ...worldOptions,
+    env: { ALLOWED_ORIGINS: emulator.pluginOrigin, ...worldOptions.env },
+  })
   addPluginField(world, FIELD)
   const proxyUrl = world.proxyUrl
-  emulator.configure({ proxyUrl, proxyKey: world.proxyKey, storyblok: { url: world.storyblok.url, token: DEMO_PAT, spaceId: DEMO_SPACE_ID } })
+  emulator.configure({
+    proxyUrl,
+    proxyKey: world.proxyKey,
+    storyblok: { url: world.storyblok.url, token: DEMO_PAT, spaceId: DEMO_SPACE_ID },
+  })
   const browser = await launchBrowser()
   const pages: Page[] = []
   return {

@@ -24,10 +24,16 @@ function ok(result: ReturnType<typeof applyChanges>) {
 describe('applyChanges', () => {
   it('writes exactly the targeted fields; everything else is carried over unchanged', () => {
     const content = home.content
-    const result = ok(applyChanges({ content, components, changes: [
-      { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'Anything that speaks JSON.' },
-      { blockUid: DEMO_UIDS.priceBusiness, field: 'price', before: '99', after: 89 },
-    ] }))
+    const result = ok(
+      applyChanges({
+        content,
+        components,
+        changes: [
+          { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'Anything that speaks JSON.' },
+          { blockUid: DEMO_UIDS.priceBusiness, field: 'price', before: '99', after: 89 },
+        ],
+      }),
+    )
     expect(blok(result.content, DEMO_UIDS.faqItem2)['description']).toBe('Anything that speaks JSON.')
     expect(blok(result.content, DEMO_UIDS.priceBusiness)['price']).toBe('89')
     const expected = structuredClone(content)
@@ -39,14 +45,37 @@ describe('applyChanges', () => {
 
   it('returns the inverse changes; applying them restores the original content', () => {
     const content = article.content
-    const first = ok(applyChanges({ content, components, changes: [
-      { blockUid: DEMO_UIDS.articleRoot, field: 'subheadline', language: 'de', before: null, after: 'Fünf Lektionen' },
-      { blockUid: DEMO_UIDS.articleRoot, field: 'headline', before: 'Why headless content wins', after: 'Headless wins' },
-    ] }))
+    const first = ok(
+      applyChanges({
+        content,
+        components,
+        changes: [
+          {
+            blockUid: DEMO_UIDS.articleRoot,
+            field: 'subheadline',
+            language: 'de',
+            before: null,
+            after: 'Fünf Lektionen',
+          },
+          {
+            blockUid: DEMO_UIDS.articleRoot,
+            field: 'headline',
+            before: 'Why headless content wins',
+            after: 'Headless wins',
+          },
+        ],
+      }),
+    )
     expect(first.content['subheadline__i18n__de']).toBe('Fünf Lektionen')
     expect(first.undo).toEqual([
       { blockUid: DEMO_UIDS.articleRoot, field: 'subheadline', language: 'de', before: 'Fünf Lektionen', after: null },
-      { blockUid: DEMO_UIDS.articleRoot, field: 'headline', language: 'default', before: 'Headless wins', after: 'Why headless content wins' },
+      {
+        blockUid: DEMO_UIDS.articleRoot,
+        field: 'headline',
+        language: 'default',
+        before: 'Headless wins',
+        after: 'Why headless content wins',
+      },
     ])
     const undone = ok(applyChanges({ content: first.content, components, changes: first.undo, reason: 'undo' }))
     expect(undone.content).toEqual(content)
@@ -55,65 +84,158 @@ describe('applyChanges', () => {
   it('conflict: a human edited a targeted field → nothing applied, expected and actual reported', () => {
     const content = structuredClone(home.content)
     blok(content, DEMO_UIDS.hero)['headline'] = 'Edited by a human'
-    const result = applyChanges({ content, components, changes: [
-      { blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' },
-      { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'x' },
-    ] })
-    expect(result).toEqual({ type: 'conflict', conflicts: [{ blockUid: DEMO_UIDS.hero, field: 'headline', language: 'default', expected: HERO, actual: 'Edited by a human' }] })
+    const result = applyChanges({
+      content,
+      components,
+      changes: [
+        { blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' },
+        { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'x' },
+      ],
+    })
+    expect(result).toEqual({
+      type: 'conflict',
+      conflicts: [
+        {
+          blockUid: DEMO_UIDS.hero,
+          field: 'headline',
+          language: 'default',
+          expected: HERO,
+          actual: 'Edited by a human',
+        },
+      ],
+    })
   })
 
   it('a human edit to another field of the same block is preserved', () => {
     const content = structuredClone(home.content)
     blok(content, DEMO_UIDS.hero)['subheadline'] = 'Human subheadline'
-    const result = ok(applyChanges({ content, components, changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' }] }))
-    expect(blok(result.content, DEMO_UIDS.hero)).toMatchObject({ headline: 'AI headline', subheadline: 'Human subheadline' })
+    const result = ok(
+      applyChanges({
+        content,
+        components,
+        changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' }],
+      }),
+    )
+    expect(blok(result.content, DEMO_UIDS.hero)).toMatchObject({
+      headline: 'AI headline',
+      subheadline: 'Human subheadline',
+    })
   })
 
   it('undo leaves fields a human changed since the apply alone and reports them', () => {
-    const applied = ok(applyChanges({ content: home.content, components, changes: [
-      { blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' },
-      { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'AI answer' },
-    ] }))
+    const applied = ok(
+      applyChanges({
+        content: home.content,
+        components,
+        changes: [
+          { blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' },
+          { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'AI answer' },
+        ],
+      }),
+    )
     blok(applied.content, DEMO_UIDS.hero)['headline'] = 'Human fixed it'
     const undone = ok(applyChanges({ content: applied.content, components, changes: applied.undo, reason: 'undo' }))
     expect(blok(undone.content, DEMO_UIDS.hero)['headline']).toBe('Human fixed it')
     expect(blok(undone.content, DEMO_UIDS.faqItem2)['description']).toBe(FAQ2)
-    expect(undone.conflicts).toEqual([{ blockUid: DEMO_UIDS.hero, field: 'headline', language: 'default', expected: 'AI headline', actual: 'Human fixed it' }])
+    expect(undone.conflicts).toEqual([
+      {
+        blockUid: DEMO_UIDS.hero,
+        field: 'headline',
+        language: 'default',
+        expected: 'AI headline',
+        actual: 'Human fixed it',
+      },
+    ])
   })
 
   it('refuses fields outside the writable scope (prompt-injection resistance) and invalid values', () => {
-    const result = applyChanges({ content: article.content, components, changes: [
-      { blockUid: DEMO_UIDS.articleRoot, field: 'author', before: '', after: 'evil-uuid' },
-      { blockUid: DEMO_UIDS.articleRoot, field: 'image', before: null, after: { filename: 'x' } },
-      { blockUid: DEMO_UIDS.articleRoot, field: 'component', before: 'article-page', after: 'x' },
-      { blockUid: DEMO_UIDS.articleRoot, field: 'headline', before: 'Why headless content wins', after: 'h'.repeat(71) },
-    ] })
+    const result = applyChanges({
+      content: article.content,
+      components,
+      changes: [
+        { blockUid: DEMO_UIDS.articleRoot, field: 'author', before: '', after: 'evil-uuid' },
+        { blockUid: DEMO_UIDS.articleRoot, field: 'image', before: null, after: { filename: 'x' } },
+        { blockUid: DEMO_UIDS.articleRoot, field: 'component', before: 'article-page', after: 'x' },
+        {
+          blockUid: DEMO_UIDS.articleRoot,
+          field: 'headline',
+          before: 'Why headless content wins',
+          after: 'h'.repeat(71),
+        },
+      ],
+    })
     expect(result.type).toBe('invalid')
-    expect(result.type === 'invalid' && result.problems.map((p) => p.field)).toEqual(['author', 'image', 'component', 'headline'])
+    expect(result.type === 'invalid' && result.problems.map((p) => p.field)).toEqual([
+      'author',
+      'image',
+      'component',
+      'headline',
+    ])
   })
 
   it('a deleted block is a conflict', () => {
-    const result = applyChanges({ content: home.content, components, changes: [{ blockUid: 'gone', field: 'headline', before: 'a', after: 'b' }] })
+    const result = applyChanges({
+      content: home.content,
+      components,
+      changes: [{ blockUid: 'gone', field: 'headline', before: 'a', after: 'b' }],
+    })
     expect(result).toMatchObject({ type: 'conflict', conflicts: [{ blockUid: 'gone', actual: null }] })
   })
 
   it('refuses a story over 5 MB', () => {
-    const result = applyChanges({ content: article.content, components, changes: [
-      { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', before: article.content['teaser'], after: 't'.repeat(5 * 1024 * 1024) },
-    ] })
+    const result = applyChanges({
+      content: article.content,
+      components,
+      changes: [
+        {
+          blockUid: DEMO_UIDS.articleRoot,
+          field: 'teaser',
+          before: article.content['teaser'],
+          after: 't'.repeat(5 * 1024 * 1024),
+        },
+      ],
+    })
     expect(result).toMatchObject({ type: 'too_large' })
   })
 
   it('appends the history entry to the plugin field in the same content, and only to a plugin field', () => {
     const content: Blok = { ...structuredClone(article.content), ai_history: '' }
-    const withPlugin = components.map((c) => c.name === 'article-page' ? { ...c, schema: { ...c.schema, ai_history: { type: 'custom', field_type: 'voice-assistant' } } } : c)
-    const entry = { id: 'cs-1', at: '2026-11-25T15:00:00.000Z', userId: 7, transcript: 'shorter headline', modelId: 'm', reason: 'apply' as const }
-    const change = { blockUid: DEMO_UIDS.articleRoot, field: 'headline', before: 'Why headless content wins', after: 'Headless wins' }
-    const result = ok(applyChanges({ content, components: withPlugin, changes: [change], history: { blockUid: DEMO_UIDS.articleRoot, field: 'ai_history', entry } }))
+    const withPlugin = components.map((c) =>
+      c.name === 'article-page'
+        ? { ...c, schema: { ...c.schema, ai_history: { type: 'custom', field_type: 'voice-assistant' } } }
+        : c,
+    )
+    const entry = {
+      id: 'cs-1',
+      at: '2026-11-25T15:00:00.000Z',
+      userId: 7,
+      transcript: 'shorter headline',
+      modelId: 'm',
+      reason: 'apply' as const,
+    }
+    const change = {
+      blockUid: DEMO_UIDS.articleRoot,
+      field: 'headline',
+      before: 'Why headless content wins',
+      after: 'Headless wins',
+    }
+    const result = ok(
+      applyChanges({
+        content,
+        components: withPlugin,
+        changes: [change],
+        history: { blockUid: DEMO_UIDS.articleRoot, field: 'ai_history', entry },
+      }),
+    )
     const history = result.content['ai_history'] as HistoryValue
     expect(history.v).toBe(1)
     expect(history.history).toEqual([{ ...entry, changes: [{ ...change, language: 'default' }] }])
-    const misuse = applyChanges({ content, components: withPlugin, changes: [change], history: { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', entry } })
+    const misuse = applyChanges({
+      content,
+      components: withPlugin,
+      changes: [change],
+      history: { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', entry },
+    })
     expect(misuse.type).toBe('invalid')
   })
 })
@@ -129,35 +251,77 @@ describe('undoFromSaved', () => {
 
 describe('applyChanges: appending a nested block', () => {
   const NEW_UID = '9f1c2d3e-0000-4000-8000-00000000abcd'
-  const newEntry = { _uid: NEW_UID, component: 'tabbed-content-entry', headline: 'Do you offer support?', description: 'Yes, by chat and e-mail.' }
+  const newEntry = {
+    _uid: NEW_UID,
+    component: 'tabbed-content-entry',
+    headline: 'Do you offer support?',
+    description: 'Yes, by chat and e-mail.',
+  }
 
   it('appends a whitelisted block to the list and the undo removes it again', () => {
-    const result = ok(applyChanges({ content: home.content, components, changes: [{ blockUid: DEMO_UIDS.faq, field: 'entries', before: null, after: newEntry }] }))
+    const result = ok(
+      applyChanges({
+        content: home.content,
+        components,
+        changes: [{ blockUid: DEMO_UIDS.faq, field: 'entries', before: null, after: newEntry }],
+      }),
+    )
     const entries = blok(result.content, DEMO_UIDS.faq)['entries'] as Blok[]
     expect(entries.map((e) => e._uid)).toEqual([DEMO_UIDS.faqItem1, DEMO_UIDS.faqItem2, DEMO_UIDS.faqItem3, NEW_UID])
     expect(entries[3]).toEqual(newEntry)
-    expect(result.undo).toEqual([{ blockUid: DEMO_UIDS.faq, field: 'entries', language: 'default', before: newEntry, after: null }])
+    expect(result.undo).toEqual([
+      { blockUid: DEMO_UIDS.faq, field: 'entries', language: 'default', before: newEntry, after: null },
+    ])
     const undone = ok(applyChanges({ content: result.content, components, changes: result.undo, reason: 'undo' }))
     expect(undone.content).toEqual(home.content)
   })
 
   it('undo keeps an appended block a human has edited since', () => {
-    const result = ok(applyChanges({ content: home.content, components, changes: [{ blockUid: DEMO_UIDS.faq, field: 'entries', before: null, after: newEntry }] }))
+    const result = ok(
+      applyChanges({
+        content: home.content,
+        components,
+        changes: [{ blockUid: DEMO_UIDS.faq, field: 'entries', before: null, after: newEntry }],
+      }),
+    )
     blok(result.content, NEW_UID)['headline'] = 'Human edit'
-    expect(applyChanges({ content: result.content, components, changes: result.undo, reason: 'undo' })).toMatchObject({ type: 'conflict' })
+    expect(applyChanges({ content: result.content, components, changes: result.undo, reason: 'undo' })).toMatchObject({
+      type: 'conflict',
+    })
   })
 
   it('refuses components outside the whitelist, fields that are not writable, a full list and wholesale replacement', () => {
     const attempt = (after: unknown, before: unknown = null, uid = DEMO_UIDS.faq, field = 'entries') =>
       applyChanges({ content: home.content, components, changes: [{ blockUid: uid, field, before, after }] })
     expect(attempt({ ...newEntry, component: 'hero-section' })).toMatchObject({ type: 'invalid' })
-    expect(attempt({ ...newEntry, image: { filename: 'https://evil.example/x.png' } })).toMatchObject({ type: 'invalid' })
+    expect(attempt({ ...newEntry, image: { filename: 'https://evil.example/x.png' } })).toMatchObject({
+      type: 'invalid',
+    })
     expect(attempt({ ...newEntry, headline: 'h'.repeat(51) })).toMatchObject({ type: 'invalid' })
     expect(attempt({ ...newEntry, _uid: DEMO_UIDS.hero })).toMatchObject({ type: 'invalid' })
     // Hero buttons: max 2, one exists → one more is fine, a third is not.
     const button = { _uid: 'b2b2b2b2-0000-4000-8000-000000000001', component: 'button', label: 'Contact us' }
-    const two = ok(applyChanges({ content: home.content, components, changes: [{ blockUid: DEMO_UIDS.hero, field: 'buttons', before: null, after: button }] }))
-    expect(applyChanges({ content: two.content, components, changes: [{ blockUid: DEMO_UIDS.hero, field: 'buttons', before: null, after: { ...button, _uid: 'b3b3b3b3-0000-4000-8000-000000000001' } }] })).toMatchObject({ type: 'invalid' })
+    const two = ok(
+      applyChanges({
+        content: home.content,
+        components,
+        changes: [{ blockUid: DEMO_UIDS.hero, field: 'buttons', before: null, after: button }],
+      }),
+    )
+    expect(
+      applyChanges({
+        content: two.content,
+        components,
+        changes: [
+          {
+            blockUid: DEMO_UIDS.hero,
+            field: 'buttons',
+            before: null,
+            after: { ...button, _uid: 'b3b3b3b3-0000-4000-8000-000000000001' },
+          },
+        ],
+      }),
+    ).toMatchObject({ type: 'invalid' })
     const existing = blok(home.content, DEMO_UIDS.faqItem1)
     expect(attempt({ ...existing, headline: 'Replaced' }, existing)).toMatchObject({ type: 'invalid' })
     expect(attempt(null, existing)).toMatchObject({ type: 'invalid' }) // removal only as an undo

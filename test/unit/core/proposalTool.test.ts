@@ -33,16 +33,22 @@ describe('proposalTool', () => {
     expect(JSON.stringify(tool.inputSchema)).not.toContain('"type":"object","properties":{"component"')
   })
 
-  it('home: one variant per block pairs each uid with only that block\'s fields', () => {
+  it("home: one variant per block pairs each uid with only that block's fields", () => {
     const tool = proposalTool(storyOutline({ story: home, components }))
-    const items = (tool.inputSchema['properties'] as { changes: { items: { anyOf: Array<{ properties: { blockUid: { const: string }; field: { enum: string[] } } }> } } }).changes.items
+    const items = (
+      tool.inputSchema['properties'] as {
+        changes: { items: { anyOf: Array<{ properties: { blockUid: { const: string }; field: { enum: string[] } } }> } }
+      }
+    ).changes.items
     const faq2 = items.anyOf.find((v) => v.properties.blockUid.const === DEMO_UIDS.faqItem2)
     expect(faq2?.properties.field.enum).toEqual(['headline', 'description', 'button'])
     const hero = items.anyOf.find((v) => v.properties.blockUid.const === DEMO_UIDS.hero)
     expect(hero?.properties.field.enum).not.toContain('background_image')
     expect(JSON.stringify(tool.inputSchema)).toContain('"type":"object","properties":{"component"')
     // The root default-page has only its body list, where new sections may be appended.
-    expect(items.anyOf.find((v) => v.properties.blockUid.const === DEMO_UIDS.homeRoot)?.properties.field.enum).toEqual(['body'])
+    expect(items.anyOf.find((v) => v.properties.blockUid.const === DEMO_UIDS.homeRoot)?.properties.field.enum).toEqual([
+      'body',
+    ])
   })
 
   it('tells Claude to ask instead of guessing', () => {
@@ -54,7 +60,13 @@ describe('systemPrompt', () => {
   it('orders instructions, style guide, cache point, outline, cache point', () => {
     const outline = storyOutline({ story: home, components })
     const system = systemPrompt({ outline, styleGuide: 'Use British English.' })
-    expect(system.map((b) => ('cachePoint' in b ? 'cache' : b.text.slice(0, 12)))).toEqual(['You are the ', 'Brand style ', 'cache', 'The story (o', 'cache'])
+    expect(system.map((b) => ('cachePoint' in b ? 'cache' : b.text.slice(0, 12)))).toEqual([
+      'You are the ',
+      'Brand style ',
+      'cache',
+      'The story (o',
+      'cache',
+    ])
     expect(JSON.stringify(system[0])).toContain('the second FAQ answer')
     expect(JSON.stringify(system[3])).toContain(DEMO_UIDS.faqItem2)
   })

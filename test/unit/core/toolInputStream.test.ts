@@ -26,21 +26,25 @@ describe('toolInputStream', () => {
 
   it('yields the same elements however the input is chunked', () => {
     const json = JSON.stringify(input, null, 1)
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 200 }), (sizes) => {
-      const stream = toolInputStream()
-      const out: unknown[] = []
-      let at = 0
-      for (let i = 0; at < json.length; i++) {
-        const size = sizes[i % sizes.length]!
-        out.push(...stream.push(json.slice(at, at + size)))
-        at += size
-      }
-      expect(out).toEqual(input.changes)
-    }))
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 200 }), (sizes) => {
+        const stream = toolInputStream()
+        const out: unknown[] = []
+        let at = 0
+        for (let i = 0; at < json.length; i++) {
+          const size = sizes[i % sizes.length]!
+          out.push(...stream.push(json.slice(at, at + size)))
+          at += size
+        }
+        expect(out).toEqual(input.changes)
+      }),
+    )
   })
 
   it('a large input fed one character at a time yields every element exactly once', () => {
-    const big = { changes: Array.from({ length: 300 }, (_, i) => ({ blockUid: `u${i}`, field: 'text', value: 'y'.repeat(500) })) }
+    const big = {
+      changes: Array.from({ length: 300 }, (_, i) => ({ blockUid: `u${i}`, field: 'text', value: 'y'.repeat(500) })),
+    }
     const json = JSON.stringify(big)
     const stream = toolInputStream()
     let count = 0

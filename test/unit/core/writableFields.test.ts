@@ -15,7 +15,14 @@ describe('writableFields (real demo-space schemas)', () => {
   it('never offers assets, multilinks, plugins, tabs, sections or bloks', () => {
     const banner = names('banner')
     expect(banner).toEqual(['headline', 'subheadline', 'full_width'])
-    for (const hidden of ['background_image', 'background_video', 'background_color', 'background_blur', 'buttons', 'overlay']) {
+    for (const hidden of [
+      'background_image',
+      'background_video',
+      'background_color',
+      'background_blur',
+      'buttons',
+      'overlay',
+    ]) {
       expect(banner).not.toContain(hidden)
     }
     expect(names('button')).not.toContain('link')

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { createProxyClient, ProxyFailure } from '../../../plugin/src/api/createProxyClient.ts'
 
 const body = { spaceId: 1, storyId: 2, messages: [{ role: 'user' as const, content: 'hi' }] }
-const sse = (text: string, status = 200) => new Response(text, { status, headers: { 'content-type': 'text/event-stream' } })
+const sse = (text: string, status = 200) =>
+  new Response(text, { status, headers: { 'content-type': 'text/event-stream' } })
 
 /** A fetch that records its calls and answers with `reply` (the browser's fetch is an option, not a global we patch). */
 function fakeFetch(reply: (init: RequestInit) => Response | Promise<Response>) {
@@ -22,37 +23,76 @@ async function collect(it: AsyncIterable<unknown>) {
 
 describe('createProxyClient', () => {
   it('posts the conversation with the key and yields the typed events, skipping unknown ones', async () => {
-    const { fetch, calls } = fakeFetch(() => sse('event: meta\ndata: {"requestId":"r1","modelId":"m"}\n\nevent: future\ndata: {}\n\nevent: text\ndata: {"delta":"Hi"}\n\nevent: done\ndata: {}\n\n'))
+    const { fetch, calls } = fakeFetch(() =>
+      sse(
+        'event: meta\ndata: {"requestId":"r1","modelId":"m"}\n\nevent: future\ndata: {}\n\nevent: text\ndata: {"delta":"Hi"}\n\nevent: done\ndata: {}\n\n',
+      ),
+    )
     const client = createProxyClient({ baseUrl: 'http://proxy.test/base', key: 'k1', fetch })
     const events = await collect(client.converse(body))
-    expect(events).toEqual([{ event: 'meta', data: { requestId: 'r1', modelId: 'm' } }, { event: 'text', data: { delta: 'Hi' } }, { event: 'done', data: {} }])
+    expect(events).toEqual([
+      { event: 'meta', data: { requestId: 'r1', modelId: 'm' } },
+      { event: 'text', data: { delta: 'Hi' } },
+      { event: 'done', data: {} },
+    ])
     expect(calls[0]?.url).toBe('http://proxy.test/base/api/conversation')
     expect(new Headers(calls[0]?.init.headers).get('authorization')).toBe('Bearer k1')
     expect(JSON.parse(String(calls[0]?.init.body))).toEqual(body)
   })
 
   it('turns an SSE error event into a ProxyFailure with code and hint', async () => {
-    const { fetch } = fakeFetch(() => sse('event: text\ndata: {"delta":"a"}\n\nevent: error\ndata: {"code":"bedrock_throttled","message":"Busy","hint":"Wait","requestId":"r"}\n\n'))
-    const err = await collect(createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body)).catch((e: unknown) => e)
+    const { fetch } = fakeFetch(() =>
+      sse(
+        'event: text\ndata: {"delta":"a"}\n\nevent: error\ndata: {"code":"bedrock_throttled","message":"Busy","hint":"Wait","requestId":"r"}\n\n',
+      ),
+    )
+    const err = await collect(createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body)).catch(
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(ProxyFailure)
-    expect((err as ProxyFailure).error).toEqual({ code: 'bedrock_throttled', message: 'Busy', hint: 'Wait', requestId: 'r' })
+    expect((err as ProxyFailure).error).toEqual({
+      code: 'bedrock_throttled',
+      message: 'Busy',
+      hint: 'Wait',
+      requestId: 'r',
+    })
   })
 
   it('reports a stream that ends without done as truncated', async () => {
     const { fetch } = fakeFetch(() => sse('event: text\ndata: {"delta":"a"}\n\n'))
-    const err = await collect(createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body)).catch((e: unknown) => e)
+    const err = await collect(createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body)).catch(
+      (e: unknown) => e,
+    )
     expect((err as ProxyFailure).error.code).toBe('bedrock_stream_truncated')
   })
 
   it('reads the error envelope of a failed request, including 409 conflicts', async () => {
-    const { fetch } = fakeFetch(() => Response.json({ error: { code: 'conflict', message: 'Changed', requestId: 'r' }, conflicts: [{ blockUid: 'b', field: 'f', expected: 'a', actual: 'b' }] }, { status: 409 }))
-    const err = await createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).apply({ spaceId: 1, storyId: 2, changes: [{ blockUid: 'b', field: 'f', before: 'a', after: 'c' }] }).catch((e: unknown) => e)
-    expect((err as ProxyFailure).error).toMatchObject({ code: 'conflict', status: 409, conflicts: [{ blockUid: 'b', field: 'f', expected: 'a', actual: 'b' }] })
+    const { fetch } = fakeFetch(() =>
+      Response.json(
+        {
+          error: { code: 'conflict', message: 'Changed', requestId: 'r' },
+          conflicts: [{ blockUid: 'b', field: 'f', expected: 'a', actual: 'b' }],
+        },
+        { status: 409 },
+      ),
+    )
+    const err = await createProxyClient({ baseUrl: 'http://p', key: 'k', fetch })
+      .apply({ spaceId: 1, storyId: 2, changes: [{ blockUid: 'b', field: 'f', before: 'a', after: 'c' }] })
+      .catch((e: unknown) => e)
+    expect((err as ProxyFailure).error).toMatchObject({
+      code: 'conflict',
+      status: 409,
+      conflicts: [{ blockUid: 'b', field: 'f', expected: 'a', actual: 'b' }],
+    })
   })
 
   it('describes an unreachable proxy as a network error with a hint', async () => {
-    const fetch = (async () => { throw new TypeError('Failed to fetch') }) as typeof globalThis.fetch
-    const err = await createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).undo({ spaceId: 1, storyId: 2, changes: [{ blockUid: 'b', field: 'f', before: 1, after: 2 }] }).catch((e: unknown) => e)
+    const fetch = (async () => {
+      throw new TypeError('Failed to fetch')
+    }) as typeof globalThis.fetch
+    const err = await createProxyClient({ baseUrl: 'http://p', key: 'k', fetch })
+      .undo({ spaceId: 1, storyId: 2, changes: [{ blockUid: 'b', field: 'f', before: 1, after: 2 }] })
+      .catch((e: unknown) => e)
     expect((err as ProxyFailure).error).toMatchObject({ code: 'network', hint: expect.stringContaining('proxyUrl') })
   })
 
@@ -68,8 +108,15 @@ describe('createProxyClient', () => {
 
   it('ends quietly when cancelled', async () => {
     const controller = new AbortController()
-    const { fetch } = fakeFetch((init) => new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))))
-    const pending = collect(createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body, { signal: controller.signal }))
+    const { fetch } = fakeFetch(
+      (init) =>
+        new Promise<Response>((_, reject) =>
+          init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        ),
+    )
+    const pending = collect(
+      createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body, { signal: controller.signal }),
+    )
     controller.abort()
     expect(await pending).toEqual([])
   })

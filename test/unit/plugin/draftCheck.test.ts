@@ -3,15 +3,30 @@ import type { Change } from '../../../shared/contract.ts'
 import { changesWithUnsavedEdits, contentKey, ownFieldName } from '../../../plugin/src/draftCheck.ts'
 
 const content = {
-  _uid: 'root', component: 'page', voice_assistant: { v: 1, history: [], plugin: 'va' },
+  _uid: 'root',
+  component: 'page',
+  voice_assistant: { v: 1, history: [], plugin: 'va' },
   body: [{ _uid: 'hero', component: 'hero', headline: 'Edited by a human', subline: '', title__i18n__de: 'Hallo' }],
 }
-const change = (field: string, before: unknown, language = 'default'): Change =>
-  ({ id: field, blockUid: 'hero', component: 'hero', field, fieldType: 'text', language, before, after: 'x', label: `Hero › ${field}` })
+const change = (field: string, before: unknown, language = 'default'): Change => ({
+  id: field,
+  blockUid: 'hero',
+  component: 'hero',
+  field,
+  fieldType: 'text',
+  language,
+  before,
+  after: 'x',
+  label: `Hero › ${field}`,
+})
 
 describe('unsaved edits check before applying', () => {
   it('flags changes whose field differs in the draft, and only those', () => {
-    const flagged = changesWithUnsavedEdits(content, [change('headline', 'Saved headline'), change('subline', undefined), change('title', 'Hallo', 'de')])
+    const flagged = changesWithUnsavedEdits(content, [
+      change('headline', 'Saved headline'),
+      change('subline', undefined),
+      change('title', 'Hallo', 'de'),
+    ])
     expect(flagged.map((c) => c.field)).toEqual(['headline'])
   })
 
@@ -29,7 +44,9 @@ describe('unsaved edits check before applying', () => {
 describe('the plugin’s own field name', () => {
   it('prefers the option, else finds the one key holding the plugin’s model', () => {
     expect(ownFieldName({ option: 'ai', storyContent: content, blockUid: 'root', model: '' })).toBe('ai')
-    expect(ownFieldName({ option: '', storyContent: content, blockUid: 'root', model: { v: 1, history: [], plugin: 'va' } })).toBe('voice_assistant')
+    expect(
+      ownFieldName({ option: '', storyContent: content, blockUid: 'root', model: { v: 1, history: [], plugin: 'va' } }),
+    ).toBe('voice_assistant')
     expect(ownFieldName({ option: '', storyContent: content, blockUid: 'root', model: '' })).toBeUndefined()
   })
 })

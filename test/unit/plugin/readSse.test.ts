@@ -15,7 +15,10 @@ describe('createSseParser', () => {
     const stream = 'event: meta\r\ndata: {"a":1}\r\n\r\n: keep-alive\r\n\r\nevent: text\r\ndata: x\r\n\r\n'
     const whole = collect([stream])
     const byChar = collect(stream.split(''))
-    expect(whole).toEqual([{ event: 'meta', data: '{"a":1}' }, { event: 'text', data: 'x' }])
+    expect(whole).toEqual([
+      { event: 'meta', data: '{"a":1}' },
+      { event: 'text', data: 'x' },
+    ])
     expect(byChar).toEqual(whole)
   })
 
@@ -37,7 +40,11 @@ describe('readSse', () => {
     const bytes = new TextEncoder().encode('event: text\ndata: {"delta":"Grüße"}\n\n')
     const cut = bytes.indexOf(0xc3) + 1
     const body = new ReadableStream<Uint8Array>({
-      start(c) { c.enqueue(bytes.slice(0, cut)); c.enqueue(bytes.slice(cut)); c.close() },
+      start(c) {
+        c.enqueue(bytes.slice(0, cut))
+        c.enqueue(bytes.slice(cut))
+        c.close()
+      },
     })
     const out = []
     for await (const m of readSse(body)) out.push(m)

@@ -1,36 +1,81 @@
 import { describe, expect, it } from 'vitest'
 import type { Change } from '../../../shared/contract.ts'
-import { initialState, reduce, selectedChanges, toChangeInput, type Action, type AssistantState } from '../../../plugin/src/state.ts'
+import {
+  initialState,
+  reduce,
+  selectedChanges,
+  toChangeInput,
+  type Action,
+  type AssistantState,
+} from '../../../plugin/src/state.ts'
 
 const change = (id: string, extra: Partial<Change> = {}): Change => ({
-  id, blockUid: `b-${id}`, component: 'hero', field: 'headline', fieldType: 'text', language: 'default', before: 'old', after: `new ${id}`, label: `Page › Hero › ${id}`, ...extra,
+  id,
+  blockUid: `b-${id}`,
+  component: 'hero',
+  field: 'headline',
+  fieldType: 'text',
+  language: 'default',
+  before: 'old',
+  after: `new ${id}`,
+  label: `Page › Hero › ${id}`,
+  ...extra,
 })
 const run = (...actions: Action[]) => actions.reduce<AssistantState>(reduce, initialState)
 
 describe('assistant state', () => {
   it('streams text and changes, then records the answer in the thread', () => {
-    const s = run({ type: 'send', prompt: 'Shorten' }, { type: 'text', delta: 'Here ' }, { type: 'change', change: change('1') }, { type: 'text', delta: 'you go' })
+    const s = run(
+      { type: 'send', prompt: 'Shorten' },
+      { type: 'text', delta: 'Here ' },
+      { type: 'change', change: change('1') },
+      { type: 'text', delta: 'you go' },
+    )
     expect(s.status.type).toBe('generating')
     expect(s.streaming).toBe('Here you go')
     expect(s.changes.map((c) => c.change.id)).toEqual(['1'])
     const done = reduce(s, { type: 'finished' })
     expect(done.status.type).toBe('idle')
-    expect(done.messages).toEqual([{ role: 'user', content: 'Shorten' }, { role: 'assistant', content: 'Here you go' }])
+    expect(done.messages).toEqual([
+      { role: 'user', content: 'Shorten' },
+      { role: 'assistant', content: 'Here you go' },
+    ])
     expect(done.streaming).toBe('')
   })
 
   it('keeps the editor’s selection and edits when the final proposal arrives', () => {
     const s = run(
-      { type: 'send', prompt: 'x' }, { type: 'change', change: change('1') }, { type: 'change', change: change('2') },
-      { type: 'toggle', id: '1', selected: false }, { type: 'edit', id: '2', after: 'mine' },
-      { type: 'proposal', proposal: { changeSetId: 'cs', storyId: 1, baseVersion: 'v', changes: [change('1'), change('2'), change('3', { invalid: 'too long' })] } },
+      { type: 'send', prompt: 'x' },
+      { type: 'change', change: change('1') },
+      { type: 'change', change: change('2') },
+      { type: 'toggle', id: '1', selected: false },
+      { type: 'edit', id: '2', after: 'mine' },
+      {
+        type: 'proposal',
+        proposal: {
+          changeSetId: 'cs',
+          storyId: 1,
+          baseVersion: 'v',
+          changes: [change('1'), change('2'), change('3', { invalid: 'too long' })],
+        },
+      },
     )
-    expect(s.changes.map((c) => [c.change.id, c.selected, c.after])).toEqual([['1', false, 'new 1'], ['2', true, 'mine'], ['3', false, 'new 3']])
-    expect(selectedChanges(s).map(toChangeInput)).toEqual([{ blockUid: 'b-2', field: 'headline', language: 'default', before: 'old', after: 'mine' }])
+    expect(s.changes.map((c) => [c.change.id, c.selected, c.after])).toEqual([
+      ['1', false, 'new 1'],
+      ['2', true, 'mine'],
+      ['3', false, 'new 3'],
+    ])
+    expect(selectedChanges(s).map(toChangeInput)).toEqual([
+      { blockUid: 'b-2', field: 'headline', language: 'default', before: 'old', after: 'mine' },
+    ])
   })
 
   it('never selects an invalid change', () => {
-    const s = run({ type: 'send', prompt: 'x' }, { type: 'change', change: change('1', { invalid: 'bad' }) }, { type: 'toggle', id: '1', selected: true })
+    const s = run(
+      { type: 'send', prompt: 'x' },
+      { type: 'change', change: change('1', { invalid: 'bad' }) },
+      { type: 'toggle', id: '1', selected: true },
+    )
     expect(selectedChanges(s)).toEqual([])
   })
 
@@ -41,8 +86,17 @@ describe('assistant state', () => {
   })
 
   it('offers undo after apply, marks applied changes and clears them on undo', () => {
-    const applied = run({ type: 'send', prompt: 'x' }, { type: 'change', change: change('1') }, { type: 'checkStart' }, { type: 'applyStart' },
-      { type: 'applied', undo: [{ blockUid: 'b-1', field: 'headline', before: 'new 1', after: 'old' }], changeIds: ['1'] })
+    const applied = run(
+      { type: 'send', prompt: 'x' },
+      { type: 'change', change: change('1') },
+      { type: 'checkStart' },
+      { type: 'applyStart' },
+      {
+        type: 'applied',
+        undo: [{ blockUid: 'b-1', field: 'headline', before: 'new 1', after: 'old' }],
+        changeIds: ['1'],
+      },
+    )
     expect(applied.status.type).toBe('applied')
     expect(applied.lastApply?.undo).toHaveLength(1)
     expect(selectedChanges(applied)).toEqual([])
@@ -52,13 +106,27 @@ describe('assistant state', () => {
   })
 
   it('shows conflicts with the labels of the changes they hit', () => {
-    const s = run({ type: 'send', prompt: 'x' }, { type: 'change', change: change('1') }, { type: 'conflict', conflicts: [{ blockUid: 'b-1', field: 'headline', expected: 'old', actual: 'human' }] })
-    expect(s.status).toEqual({ type: 'conflict', conflicts: [{ label: 'Page › Hero › 1', fieldType: 'text', expected: 'old', actual: 'human' }] })
+    const s = run(
+      { type: 'send', prompt: 'x' },
+      { type: 'change', change: change('1') },
+      { type: 'conflict', conflicts: [{ blockUid: 'b-1', field: 'headline', expected: 'old', actual: 'human' }] },
+    )
+    expect(s.status).toEqual({
+      type: 'conflict',
+      conflicts: [{ label: 'Page › Hero › 1', fieldType: 'text', expected: 'old', actual: 'human' }],
+    })
   })
 
   it('keeps the prompt for a retry after a failure and ignores dismiss while busy', () => {
-    const failed = run({ type: 'send', prompt: 'x' }, { type: 'failed', error: { code: 'bedrock_throttled', message: 'busy' }, retry: 'send' })
-    expect(failed.status).toEqual({ type: 'error', error: { code: 'bedrock_throttled', message: 'busy' }, retry: 'send' })
+    const failed = run(
+      { type: 'send', prompt: 'x' },
+      { type: 'failed', error: { code: 'bedrock_throttled', message: 'busy' }, retry: 'send' },
+    )
+    expect(failed.status).toEqual({
+      type: 'error',
+      error: { code: 'bedrock_throttled', message: 'busy' },
+      retry: 'send',
+    })
     expect(failed.messages).toEqual([{ role: 'user', content: 'x' }])
     expect(reduce(failed, { type: 'retrySend' }).status.type).toBe('generating')
     expect(reduce(run({ type: 'send', prompt: 'x' }), { type: 'dismiss' }).status.type).toBe('generating')

@@ -5,12 +5,25 @@ const doc = {
   type: 'doc',
   content: [
     { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Why headless' }] },
-    { type: 'paragraph', content: [{ type: 'text', text: 'Write once, ' }, { type: 'text', text: 'publish', marks: [{ type: 'bold' }] }, { type: 'text', text: ' everywhere.' }] },
-    { type: 'bullet_list', content: [
-      { type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Web' }] }] },
-      { type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Apps' }] }] },
-    ] },
-    { type: 'ordered_list', content: [{ type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'First' }] }] }] },
+    {
+      type: 'paragraph',
+      content: [
+        { type: 'text', text: 'Write once, ' },
+        { type: 'text', text: 'publish', marks: [{ type: 'bold' }] },
+        { type: 'text', text: ' everywhere.' },
+      ],
+    },
+    {
+      type: 'bullet_list',
+      content: [
+        { type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Web' }] }] },
+        { type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Apps' }] }] },
+      ],
+    },
+    {
+      type: 'ordered_list',
+      content: [{ type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'First' }] }] }],
+    },
   ],
 }
 
@@ -29,7 +42,13 @@ describe('values as the editor reads them', () => {
 
   it('turns edited text back into the field’s type', () => {
     expect(valueFromText('One\nTwo', 'richtext', doc)).toEqual(textToRichtext('One\nTwo'))
-    expect(textToRichtext('One\nTwo')).toEqual({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'One' }] }, { type: 'paragraph', content: [{ type: 'text', text: 'Two' }] }] })
+    expect(textToRichtext('One\nTwo')).toEqual({
+      type: 'doc',
+      content: [
+        { type: 'paragraph', content: [{ type: 'text', text: 'One' }] },
+        { type: 'paragraph', content: [{ type: 'text', text: 'Two' }] },
+      ],
+    })
     expect(valueFromText('a, b', 'options', [])).toEqual(['a', 'b'])
     expect(valueFromText('42', 'number', '7')).toBe('42')
   })

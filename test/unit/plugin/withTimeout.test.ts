@@ -8,7 +8,9 @@ describe('withTimeout (the field-plugin actions have none)', () => {
   })
 
   it('turns a reply that never comes into a timeout error with a hint', async () => {
-    const err = await withTimeout(new Promise(() => undefined), 5, 'the request for the current story').catch((e: unknown) => e)
+    const err = await withTimeout(new Promise(() => undefined), 5, 'the request for the current story').catch(
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(ProxyFailure)
     expect((err as ProxyFailure).error).toMatchObject({ code: 'timeout', hint: 'Reload the story and try again.' })
     expect((err as ProxyFailure).error.message).toContain('the request for the current story')

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { CAPTURE_PROCESSOR_NAME, captureWorkletSource, type CaptureFrame } from '../../../plugin/speech/captureWorklet.ts'
+import {
+  CAPTURE_PROCESSOR_NAME,
+  captureWorkletSource,
+  type CaptureFrame,
+} from '../../../plugin/speech/captureWorklet.ts'
 import { bytesLEToInt16, int16ToFloat } from '../../../plugin/speech/pcm.ts'
 
 type Processor = { process(inputs: Float32Array[][]): boolean; port: { onmessage?: (e: { data: unknown }) => void } }
@@ -15,7 +19,11 @@ function loadProcessor(contextRate: number, processorOptions: Record<string, unk
     expect(name).toBe(CAPTURE_PROCESSOR_NAME)
     Ctor = c
   }
-  new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', captureWorkletSource)(FakeProcessor, register, contextRate)
+  new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', captureWorkletSource)(
+    FakeProcessor,
+    register,
+    contextRate,
+  )
   const processor = new Ctor!({ processorOptions })
   return { processor, frames }
 }
@@ -24,7 +32,10 @@ function run(contextRate: number, seconds: number, freq: number, channels = 1) {
   const { processor, frames } = loadProcessor(contextRate)
   const total = Math.round(contextRate * seconds)
   for (let start = 0; start < total; start += 128) {
-    const ch = Float32Array.from({ length: 128 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * freq * (start + i)) / contextRate))
+    const ch = Float32Array.from(
+      { length: 128 },
+      (_, i) => 0.5 * Math.sin((2 * Math.PI * freq * (start + i)) / contextRate),
+    )
     processor.process([Array.from({ length: channels }, () => ch)])
   }
   return frames

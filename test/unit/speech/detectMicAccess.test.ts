@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { detectMicAccess } from '../../../plugin/speech/detectMicAccess.ts'
 
 const stream = { getTracks: () => [] } as unknown as MediaStream
-const nav = (getUserMedia: () => Promise<MediaStream>) => ({ mediaDevices: { getUserMedia } }) as unknown as Pick<Navigator, 'mediaDevices'>
+const nav = (getUserMedia: () => Promise<MediaStream>) =>
+  ({ mediaDevices: { getUserMedia } }) as unknown as Pick<Navigator, 'mediaDevices'>
 const domError = (name: string) => Object.assign(new Error(name), { name })
 
 describe('detectMicAccess', () => {
   it('records inline when the policy allows and getUserMedia succeeds, handing over the stream', async () => {
-    const r = await detectMicAccess({ navigator: nav(async () => stream), document: { featurePolicy: { allowsFeature: () => true } } })
+    const r = await detectMicAccess({
+      navigator: nav(async () => stream),
+      document: { featurePolicy: { allowsFeature: () => true } },
+    })
     expect(r).toEqual({ type: 'inline', stream })
   })
 
@@ -27,7 +31,11 @@ describe('detectMicAccess', () => {
   })
 
   it('reports unsupported without getUserMedia or without a microphone', async () => {
-    expect((await detectMicAccess({ navigator: {} as Pick<Navigator, 'mediaDevices'>, document: {} })).type).toBe('unsupported')
-    expect(await detectMicAccess({ navigator: nav(() => Promise.reject(domError('NotFoundError'))), document: {} })).toEqual({ type: 'unsupported', reason: 'No microphone was found.' })
+    expect((await detectMicAccess({ navigator: {} as Pick<Navigator, 'mediaDevices'>, document: {} })).type).toBe(
+      'unsupported',
+    )
+    expect(
+      await detectMicAccess({ navigator: nav(() => Promise.reject(domError('NotFoundError'))), document: {} }),
+    ).toEqual({ type: 'unsupported', reason: 'No microphone was found.' })
   })
 })

@@ -9,7 +9,11 @@ function fakeWindow({ allowPopups = true } = {}) {
   const listeners = new Set<(e: unknown) => void>()
   const posted: Array<{ msg: unknown; origin: string }> = []
   const opened: string[] = []
-  const popup = { closed: false, postMessage: (msg: unknown, origin: string) => posted.push({ msg, origin }), close: () => (popup.closed = true) }
+  const popup = {
+    closed: false,
+    postMessage: (msg: unknown, origin: string) => posted.push({ msg, origin }),
+    close: () => (popup.closed = true),
+  }
   const win = {
     location: { origin: PLUGIN },
     open: (url: string) => (opened.push(url), allowPopups ? popup : null),
@@ -26,7 +30,8 @@ function fakeWindow({ allowPopups = true } = {}) {
     opened,
     listeners,
     sid,
-    emit: (data: unknown, { origin = PROXY, source = popup as unknown } = {}) => listeners.forEach((l) => l({ data, origin, source })),
+    emit: (data: unknown, { origin = PROXY, source = popup as unknown } = {}) =>
+      listeners.forEach((l) => l({ data, origin, source })),
   }
 }
 
@@ -45,17 +50,26 @@ describe('openRecorderWindow', () => {
 
   it('reports popup-blocked when window.open returns null', async () => {
     const f = fakeWindow({ allowPopups: false })
-    expect(await openRecorderWindow({ proxyUrl: PROXY, getTicket: async () => 't', window: f.window }).result).toEqual({ type: 'popup-blocked' })
+    expect(await openRecorderWindow({ proxyUrl: PROXY, getTicket: async () => 't', window: f.window }).result).toEqual({
+      type: 'popup-blocked',
+    })
   })
 
   it('sends tickets only to the proxy origin and resolves with the final transcript', async () => {
     const f = fakeWindow()
     const partials: string[] = []
-    const rec = openRecorderWindow({ proxyUrl: PROXY, getTicket: async () => 'ticket-1', window: f.window, onPartial: (p) => partials.push(p) })
+    const rec = openRecorderWindow({
+      proxyUrl: PROXY,
+      getTicket: async () => 'ticket-1',
+      window: f.window,
+      onPartial: (p) => partials.push(p),
+    })
     const sid = f.sid()
     f.emit({ source: RECORDER_SOURCE, sid, type: 'need-ticket' })
     await tick()
-    expect(f.posted).toEqual([{ msg: { source: PLUGIN_SOURCE, sid, type: 'ticket', ticket: 'ticket-1' }, origin: PROXY }])
+    expect(f.posted).toEqual([
+      { msg: { source: PLUGIN_SOURCE, sid, type: 'ticket', ticket: 'ticket-1' }, origin: PROXY },
+    ])
     f.emit({ source: RECORDER_SOURCE, sid, type: 'partial', text: 'write a' })
     f.emit({ source: RECORDER_SOURCE, sid, type: 'final', text: 'write a headline' })
     expect(await rec.result).toEqual({ type: 'final', text: 'write a headline' })
@@ -80,11 +94,18 @@ describe('openRecorderWindow', () => {
 
   it('passes a ticket failure on to the recorder, and ends as closed when the window goes away', async () => {
     const f = fakeWindow()
-    const rec = openRecorderWindow({ proxyUrl: PROXY, getTicket: () => Promise.reject(Object.assign(new Error('Too many recordings'), { hint: 'Wait' })), window: f.window })
+    const rec = openRecorderWindow({
+      proxyUrl: PROXY,
+      getTicket: () => Promise.reject(Object.assign(new Error('Too many recordings'), { hint: 'Wait' })),
+      window: f.window,
+    })
     const sid = f.sid()
     f.emit({ source: RECORDER_SOURCE, sid, type: 'need-ticket' })
     await tick()
-    expect(f.posted[0]).toEqual({ msg: { source: PLUGIN_SOURCE, sid, type: 'ticket-error', message: 'Too many recordings', hint: 'Wait' }, origin: PROXY })
+    expect(f.posted[0]).toEqual({
+      msg: { source: PLUGIN_SOURCE, sid, type: 'ticket-error', message: 'Too many recordings', hint: 'Wait' },
+      origin: PROXY,
+    })
     f.popup.closed = true
     expect(await rec.result).toEqual({ type: 'closed' })
   })

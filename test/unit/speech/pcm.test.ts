@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { bytesLEToInt16, downmix, floatToInt16, int16ToBytesLE, int16ToFloat, pcm16FromFloat, pcmDurationMs } from '../../../plugin/speech/pcm.ts'
+import {
+  bytesLEToInt16,
+  downmix,
+  floatToInt16,
+  int16ToBytesLE,
+  int16ToFloat,
+  pcm16FromFloat,
+  pcmDurationMs,
+} from '../../../plugin/speech/pcm.ts'
 
 describe('pcm', () => {
   it('maps full scale to the Int16 extremes and clamps overs', () => {
-    expect([...floatToInt16(Float32Array.from([0, 1, -1, 0.5, -0.5, 2, -3]))]).toEqual([0, 32767, -32768, 16384, -16384, 32767, -32768])
+    expect([...floatToInt16(Float32Array.from([0, 1, -1, 0.5, -0.5, 2, -3]))]).toEqual([
+      0, 32767, -32768, 16384, -16384, 32767, -32768,
+    ])
   })
 
   it('writes little-endian bytes regardless of host order', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { createSilenceDetector, levelFromRms, rms } from '../../../plugin/speech/silence.ts'
 
 const RATE = 16_000
-const tone = (ms: number, amp: number) => Float32Array.from({ length: (RATE * ms) / 1000 }, (_, i) => amp * Math.sin(i / 3))
+const tone = (ms: number, amp: number) =>
+  Float32Array.from({ length: (RATE * ms) / 1000 }, (_, i) => amp * Math.sin(i / 3))
 const quiet = (ms: number) => Float32Array.from({ length: (RATE * ms) / 1000 }, (_, i) => 0.001 * Math.sin(i))
 
 function feed(det: ReturnType<typeof createSilenceDetector>, signal: Float32Array, frameMs = 100) {
