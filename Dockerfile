@@ -2,13 +2,13 @@
 # AWS credentials are NOT baked in or passed as env in production: the SDK's default chain finds the task/instance role.
 
 # ---- dependencies: production only, from the lockfile ----
-FROM node:20-slim AS deps
+FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime: node_modules + the proxy sources, nothing else ----
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
@@ -23,7 +23,7 @@ COPY proxy ./proxy
 COPY plugin/speech ./plugin/speech
 USER node
 EXPOSE 8000
-# node:20-slim has no curl; Node's own fetch checks /health.
+# node:24-slim has no curl; Node's own fetch checks /health.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM

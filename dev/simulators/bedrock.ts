@@ -3,7 +3,7 @@ import type http from 'node:http'
 import http2 from 'node:http2'
 import { EventStreamCodec } from '@smithy/eventstream-codec'
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
-import { listen, readBody } from './listen.ts'
+import { listen, readBody, writeHead } from './listen.ts'
 import { splitUrl, verifySigV4, type SimSecret } from './sigv4.ts'
 import {
   chunkJson,
@@ -234,7 +234,7 @@ function sendHttpError(res: Res, record: RecordedRequest, e: SimHttpError): void
   }
   if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds)
   record.finished = true
-  res.writeHead(e.status, headers)
+  writeHead(res, e.status, headers)
   res.end(JSON.stringify({ [e.messageKey ?? 'message']: e.message }))
 }
 
@@ -263,7 +263,7 @@ async function sendConverse(
   )
   const usage = usageFor(record, r)
   record.finished = true
-  res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() })
+  writeHead(res, 200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() })
   res.end(
     JSON.stringify({
       output: { message: { role: 'assistant', content } },
@@ -290,7 +290,7 @@ async function sendStream(
 
   if (timing.first) await sleep(timing.first)
   if (record.aborted) return
-  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() })
+  writeHead(res, 200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() })
   for (let i = 0; i <= body.length; i++) {
     if (record.aborted) return
     if (i === faultAt && fault) return applyFault(res, record, fault, hanging)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { listen } from './listen.ts'
+import { listen, writeHead } from './listen.ts'
 import type { SimSecret } from './sigv4.ts'
 
 export type IssuedCredentials = {
@@ -71,7 +71,7 @@ export async function startContainerCredentials(
     const authorized = authToken === undefined || req.headers['authorization'] === authToken
     const send = (status: number, body: unknown) => {
       requests.push({ at: Date.now(), authorized, status })
-      res.writeHead(status, { 'content-type': 'application/json' })
+      writeHead(res, status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(body))
     }
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== path) return send(404, { message: 'Not Found' })

@@ -53,3 +53,11 @@ export async function readBody(req: AsyncIterable<unknown>): Promise<Buffer> {
   for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array))
   return Buffer.concat(chunks)
 }
+
+/**
+ * `res.writeHead(status, headers)` for either protocol: @types/node 24 gives the two response types overloads that
+ * TypeScript cannot call through their union, although both accept exactly this form.
+ */
+export function writeHead(res: Parameters<Handler>[1], status: number, headers: http.OutgoingHttpHeaders): void {
+  ;(res as http.ServerResponse).writeHead(status, headers)
+}

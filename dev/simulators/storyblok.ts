@@ -1,7 +1,7 @@
 import type http from 'node:http'
 import type http2 from 'node:http2'
 import type { Blok, Component, Story } from '../../proxy/deps.ts'
-import { listen, readBody } from './listen.ts'
+import { listen, readBody, writeHead } from './listen.ts'
 import { findBlock, isBlok, isRecord, validateContent, withUids } from './storyblokContent.ts'
 import { storyblokDemoSeed, type SeedStory, type StoryblokSeed, type TokenGrant } from './storyblokSeed.ts'
 
@@ -276,7 +276,7 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     const send = ({ status, body, headers: extra = {} }: Reply) => {
       rec.status = status
       const payload = body === undefined ? '' : JSON.stringify(body)
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extra })
+      writeHead(res, status, { 'content-type': 'application/json; charset=utf-8', ...extra })
       res.end(payload)
     }
     const destroy = () => {
@@ -360,7 +360,7 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
   const server = await listen((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/json' })
+        writeHead(res, 500, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ error: String(err) }))
       }
     })

@@ -5,7 +5,7 @@ import { Sha256 } from '@aws-crypto/sha256-js'
 import { EventStreamCodec, type Message, type MessageHeaders } from '@smithy/eventstream-codec'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
-import { listen, type Listening } from './listen.ts'
+import { listen, type Listening, writeHead } from './listen.ts'
 import { splitUrl, verifySigV4, type SimSecret } from './sigv4.ts'
 
 /** What the simulator measured of the audio so far; scripts key their text on it. */
@@ -195,7 +195,7 @@ export async function startTranscribeSimulator({
     const detected = session.identifyLanguage ? (plan.identifiedLanguage ?? session.languageOptions?.[0]) : undefined
     const hangBeforeHeaders = fault?.type === 'hang' && fault.when !== 'afterHeaders'
     if (!hangBeforeHeaders) {
-      res.writeHead(200, {
+      writeHead(res, 200, {
         'content-type': 'application/vnd.amazon.eventstream',
         'x-amzn-request-id': randomUUID(),
         'x-amzn-transcribe-session-id': session.id,
@@ -449,7 +449,7 @@ function sendError(
   message: string,
 ) {
   if (res.headersSent) return void res.end()
-  res.writeHead(status, {
+  writeHead(res, status, {
     'content-type': 'application/json',
     'x-amzn-errortype': type,
     'x-amzn-requestid': randomUUID(),

@@ -61,7 +61,7 @@ afterAll(async () => {
 describe.skipIf(skip)('production install (what the Docker image runs)', () => {
   it('the Dockerfile is multi-stage, non-root, slim, production-only, with a node-based HEALTHCHECK', () => {
     const text = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')
-    expect(text.match(/^FROM node:20-slim/gm)?.length).toBeGreaterThanOrEqual(2)
+    expect(text.match(/^FROM node:24-slim/gm)?.length).toBeGreaterThanOrEqual(2)
     expect(text).toMatch(/npm ci --omit=dev/)
     expect(text).toMatch(/^USER node$/m)
     expect(docker.healthcheck[0]).toBe('node')
