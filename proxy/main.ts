@@ -12,7 +12,14 @@ import { createLifecycle } from './lifecycle.ts'
 import { ConfigError, describeConfig, loadConfig, type Config } from './loadConfig.ts'
 import { createLog } from './createLog.ts'
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+// The compiled build (scripts/buildProxy.ts) inlines the version: dist/ has no package.json beside it.
+declare const __PROXY_VERSION__: string | undefined
+const pkg = {
+  version:
+    typeof __PROXY_VERSION__ === 'string'
+      ? __PROXY_VERSION__
+      : (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+}
 
 // Like the Python version: a .env file next to the process fills in what the environment does not set.
 const envFile = process.env['ENV_FILE'] ?? '.env'

@@ -8,10 +8,15 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1
 
 mkdirSync('test/artifacts', { recursive: true })
-if (run('npx', ['vite', 'build', '--config', 'plugin/vite.config.ts', '--logLevel', 'warn']) !== 0) {
-  console.log('0 passed, 1 failed')
-  console.error('The plugin build failed; no tests were run.')
-  process.exit(1)
+for (const [what, args] of [
+  ['plugin', ['vite', 'build', '--config', 'plugin/vite.config.ts', '--logLevel', 'warn']],
+  ['proxy', ['tsx', 'scripts/buildProxy.ts']],
+] as const) {
+  if (run('npx', [...args]) !== 0) {
+    console.error(`The ${what} build failed; no tests were run.`)
+    console.log('0 passed, 1 failed')
+    process.exit(1)
+  }
 }
 
 const report = 'test/artifacts/vitest-report.json'
