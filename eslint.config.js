@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'plugin/dist/', 'test/artifacts/', 'bench/results/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'plugin/dist/', 'test/artifacts/', 'bench/results/', 'coverage/'] },
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
   {

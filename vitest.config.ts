@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * Four projects, fastest first: `npm run test:unit` (seconds, no servers), `test:integration` (real proxy and SDKs
+ * against the loopback simulators), `test:e2e` (headless Chromium, needs the plugin build), `test:load` (load, fuzz,
+ * bench smoke). `npm test` runs them all.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -10,5 +14,9 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: ['unit', 'integration', 'e2e', 'load'].map((name) => ({
+      extends: true,
+      test: { name, include: [`test/${name}/**/*.test.ts`] },
+    })),
   },
 })

@@ -1,26 +1,42 @@
 /**
- * `npm test`: builds the plugin (the bundle test and the browser tests use the real bundle), runs every
- * vitest suite once, and ends with one plain line "N passed, N failed, N skipped" that CI reads.
+ * `npm test`, the one command CI runs: format check, lint and typecheck, then the plugin and proxy builds (the bundle
+ * test, the image test and the browser tests use the real builds), then every vitest project once. Ends with one
+ * plain line "N passed, N failed" that CI reads; a failed check counts as one failure, so does a test file that fails
+ * to load. Arguments go to vitest (`npm test -- --project unit`).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
-const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1
+const run = (args: string[]) => spawnSync('npx', args, { stdio: 'inherit', env: process.env }).status ?? 1
 
-mkdirSync('test/artifacts', { recursive: true })
-for (const [what, args] of [
-  ['plugin', ['vite', 'build', '--config', 'plugin/vite.config.ts', '--logLevel', 'warn']],
-  ['proxy', ['tsx', 'scripts/buildProxy.ts']],
-] as const) {
-  if (run('npx', [...args]) !== 0) {
-    console.error(`The ${what} build failed; no tests were run.`)
-    console.log('0 passed, 1 failed')
+const checks: Array<[string, string[]]> = [
+  ['format', ['prettier', '--check', '--log-level', 'warn', '.']],
+  ['lint', ['eslint', '.']],
+  ['typecheck', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json']],
+]
+const builds: Array<[string, string[]]> = [
+  ['plugin build', ['vite', 'build', '--config', 'plugin/vite.config.ts', '--logLevel', 'warn']],
+  ['proxy build', ['tsx', 'scripts/buildProxy.ts']],
+]
+
+const failedChecks: string[] = []
+for (const [name, args] of checks) {
+  console.log(`\n> ${name}`)
+  if (run(args) !== 0) failedChecks.push(name)
+}
+for (const [name, args] of builds) {
+  console.log(`\n> ${name}`)
+  if (run(args) !== 0) {
+    console.error(`The ${name} failed; no tests were run.`)
+    console.log(`\n0 passed, ${failedChecks.length + 1} failed`)
     process.exit(1)
   }
 }
 
+mkdirSync('test/artifacts', { recursive: true })
 const report = 'test/artifacts/vitest-report.json'
-const status = run('npx', [
+rmSync(report, { force: true })
+const status = run([
   'vitest',
   'run',
   '--reporter=default',
@@ -50,5 +66,8 @@ if (existsSync(report)) {
 } else {
   failed = 1
 }
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`)
+if (skipped) console.log(`\n${skipped} skipped (see the banners above for why)`)
+if (failedChecks.length) console.log(`\nFailed checks: ${failedChecks.join(', ')} (each counts as one failure)`)
+failed += failedChecks.length
+console.log(`\n${passed} passed, ${failed} failed`)
 process.exit(status !== 0 || failed > 0 || passed === 0 ? 1 : 0)
