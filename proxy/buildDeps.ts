@@ -1,6 +1,8 @@
 import type { Clock, Deps, Log } from './deps.ts'
 import { lazyBedrock, lazyCredentials, lazyStoryblok, lazyTranscribe, once } from './lazyPorts.ts'
 import type { Config } from './loadConfig.ts'
+import { lazyRedisState } from './state/lazyRedisState.ts'
+import { createStoryblokPacer } from './state/storyblokPacer.ts'
 
 export type BuiltDeps = Deps & {
   /** Loads every adapter and SDK now, so the first editor request does not wait for them. */
@@ -80,6 +82,13 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     return createTranscribe({ client, region: config.aws.region })
   })
 
+  // REDIS_URL: every instance shares tickets, limits, budgets, story locks and the Storyblok pacing (issue 16).
+  // Without it createApp keeps that state in process, on deps.clock (one state per app, as before).
+  const redis = config.sharedState.redisUrl ? lazyRedisState({ url: config.sharedState.redisUrl, log }) : undefined
+  const pace = redis
+    ? createStoryblokPacer({ state: redis, perSecond: config.storyblok.requestsPerSecond, log })
+    : undefined
+
   const token = config.storyblok.token
   const loadStoryblok = once(async () => {
     const { createStoryblok } = await import('./adapters/storyblok.ts')
@@ -89,6 +98,8 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
       ...(config.storyblok.apiUrl ? { baseUrl: config.storyblok.apiUrl } : {}),
       schemaTtlMs: config.storyblok.schemaTtlMs,
       clock,
+      // One instance: the client's own throttle per space. Several (REDIS_URL): one shared pacer per space.
+      ...(pace ? { pace } : { rateLimit: config.storyblok.requestsPerSecond }),
     })
   })
 
@@ -100,12 +111,17 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     bedrock: lazyBedrock({ modelId: config.bedrock.modelId, region: config.aws.region }, loadBedrock),
     transcribe: lazyTranscribe(loadTranscribe),
     storyblok: lazyStoryblok(loadStoryblok),
+    ...(redis ? { sharedState: redis } : {}),
     async warm() {
-      await Promise.all([loadCredentials(), loadBedrock(), loadTranscribe(), loadStoryblok()])
+      const connected = redis?.ready(3_000).then((ok) => {
+        if (!ok) log.warn('shared state not reachable yet; retrying in the background', { kind: 'redis' })
+      })
+      await Promise.all([loadCredentials(), loadBedrock(), loadTranscribe(), loadStoryblok(), connected])
     },
     destroy() {
       destroyed = true
       for (const client of clients.splice(0)) client.destroy()
+      void redis?.close()
     },
   }
 }

@@ -9,8 +9,13 @@ import type { Deps } from './deps.ts'
 import { createLifecycle, type Lifecycle } from './lifecycle.ts'
 import { requireApiKey } from './http/auth.ts'
 import { clientAddress } from './http/clientAddress.ts'
-import { createRateLimiter, rateLimit, type RateLimiter } from './http/rateLimit.ts'
-import { createTokenBudget, enforceTokenBudget, type TokenBudget } from './http/tokenBudget.ts'
+import { rateLimit, type RateLimit } from './http/rateLimit.ts'
+import { enforceTokenBudget, type BudgetGate } from './http/tokenBudget.ts'
+import { createMemoryState } from './state/memoryState.ts'
+import { createStateRateLimiter } from './state/stateRateLimiter.ts'
+import { createStateTicketStore } from './state/stateTicketStore.ts'
+import { createStateTokenBudget } from './state/stateTokenBudget.ts'
+import { createStoryLock } from './state/storyLock.ts'
 import { requestId } from './http/requestId.ts'
 import { onError } from './http/onError.ts'
 import { registerChangesRoutes } from './changes/changesRoutes.ts'
@@ -24,10 +29,10 @@ export type CreateAppOptions = {
   lifecycle?: Lifecycle
   /** From @hono/node-ws; without it the WebSocket route is not mounted (e.g. in app.request() tests). */
   upgradeWebSocket?: UpgradeWebSocket
-  /** Per-key and per-address buckets; default RATE_LIMIT_PER_MINUTE each, on deps.clock. */
-  rateLimits?: { byKey: RateLimiter; byAddress: RateLimiter }
-  /** Daily token budget per key; default DAILY_TOKEN_BUDGET on deps.clock. */
-  tokenBudget?: TokenBudget
+  /** Per-key and per-address buckets; default RATE_LIMIT_PER_MINUTE each, in deps.sharedState. */
+  rateLimits?: { byKey: RateLimit; byAddress: RateLimit }
+  /** Daily token budget per key; default DAILY_TOKEN_BUDGET in deps.sharedState. */
+  tokenBudget?: BudgetGate
 }
 
 /** Builds the proxy from its dependencies; no I/O happens here. */
@@ -35,9 +40,19 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   const { config, log, clock } = deps
   const { lifecycle = createLifecycle() } = options
   const perMinute = config.access.rateLimitPerMinute
+  // Tickets, limits, budgets and story locks live here: in process by default, in Valkey/Redis with REDIS_URL.
+  const state = deps.sharedState ?? createMemoryState({ clock })
   const {
-    rateLimits = { byKey: createRateLimiter({ clock, perMinute }), byAddress: createRateLimiter({ clock, perMinute }) },
-    tokenBudget = createTokenBudget({ clock, limit: config.access.dailyTokenBudget }),
+    rateLimits = {
+      byKey: createStateRateLimiter({ state, perMinute, name: 'key', log }),
+      byAddress: createStateRateLimiter({ state, perMinute, name: 'addr', log }),
+    },
+    tokenBudget = createStateTokenBudget({
+      state,
+      limit: config.access.dailyTokenBudget,
+      holdTokens: config.bedrock.maxTokens,
+      log,
+    }),
   } = options
   const app = new Hono<AppEnv>()
 
@@ -105,9 +120,13 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   app.use('/api/test-bedrock', enforceTokenBudget(tokenBudget))
 
   registerHealthRoutes(app, deps)
-  registerConversationRoutes(app, deps, lifecycle, tokenBudget)
-  registerChangesRoutes(app, deps)
-  if (options.upgradeWebSocket) registerTranscribeRoutes(app, deps, { upgradeWebSocket: options.upgradeWebSocket })
+  registerConversationRoutes(app, deps, lifecycle)
+  registerChangesRoutes(app, deps, { storyLock: createStoryLock({ state, log }) })
+  if (options.upgradeWebSocket)
+    registerTranscribeRoutes(app, deps, {
+      upgradeWebSocket: options.upgradeWebSocket,
+      tickets: createStateTicketStore({ state }),
+    })
 
   const handleError = onError(log)
   app.notFound((c) =>

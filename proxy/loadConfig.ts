@@ -29,6 +29,8 @@ export type Config = {
     token?: { kind: 'personal' | 'oauth'; value: string }
     apiUrl?: string
     schemaTtlMs: number
+    /** Storyblok's Management API limit per space, for all instances together (6 on paid plans, 3 on Starter). */
+    requestsPerSecond: number
     /** Conversation turns on the same story share one read this long (the apply always reads afresh). */
     storyReadCacheMs: number
     styleGuideStory?: string
@@ -51,6 +53,8 @@ export type Config = {
     /** Take the client address from the last X-Forwarded-For entry (one trusted load balancer in front). */
     trustProxy: boolean
   }
+  /** Where state shared by all instances lives; without `redisUrl`, in this process. */
+  sharedState: { redisUrl?: string }
   shutdownGraceMs: number
 }
 
@@ -109,6 +113,17 @@ const EnvSchema = v.object({
   STORYBLOK_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   STORYBLOK_OAUTH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   STORYBLOK_API_URL: v.optional(url('STORYBLOK_API_URL')),
+  STORYBLOK_RATE_LIMIT_PER_SECOND: v.optional(intIn('STORYBLOK_RATE_LIMIT_PER_SECOND', 1, 1000), '6'),
+  REDIS_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(
+        /^(rediss?:\/\/\S*|)$/,
+        'REDIS_URL must look like rediss://:AUTH_TOKEN@host:6379 (redis:// without TLS, only on a private network)',
+      ),
+    ),
+  ),
   SCHEMA_CACHE_TTL_SECONDS: v.optional(intIn('SCHEMA_CACHE_TTL_SECONDS', 0, 86_400), '60'),
   STORY_READ_CACHE_MS: v.optional(intIn('STORY_READ_CACHE_MS', 0, 60_000), '1000'),
   STYLE_GUIDE_STORY: v.optional(v.pipe(v.string(), v.trim())),
@@ -243,6 +258,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       ...(e.STORYBLOK_OAUTH_TOKEN ? { token: { kind: 'oauth' as const, value: e.STORYBLOK_OAUTH_TOKEN } } : {}),
       ...(e.STORYBLOK_API_URL ? { apiUrl: e.STORYBLOK_API_URL.replace(/\/+$/, '').replace(/\/v1$/, '') } : {}),
       schemaTtlMs: e.SCHEMA_CACHE_TTL_SECONDS * 1000,
+      requestsPerSecond: e.STORYBLOK_RATE_LIMIT_PER_SECOND,
       storyReadCacheMs: e.STORY_READ_CACHE_MS,
       ...(e.STYLE_GUIDE_STORY ? { styleGuideStory: e.STYLE_GUIDE_STORY } : {}),
     },
@@ -263,7 +279,18 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
     },
+    sharedState: e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {},
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+  }
+}
+
+/** `rediss://host:6379` without the auth token, for logs and /ready. */
+export function redisEndpoint(redisUrl: string): string {
+  try {
+    const u = new URL(redisUrl)
+    return `${u.protocol}//${u.host}`
+  } catch {
+    return 'invalid URL'
   }
 }
 
@@ -278,6 +305,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     storyblokApi: config.storyblok.apiUrl ?? 'by space region',
     proxyKeys: config.access.apiKeys.length,
     allowedOrigins: config.access.allowedOrigins,
+    sharedState: config.sharedState.redisUrl ? `redis (${redisEndpoint(config.sharedState.redisUrl)})` : 'in process',
     debug: config.debug,
   }
 }

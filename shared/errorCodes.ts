@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   'storyblok_rejected',
   'storyblok_unavailable',
   'shutting_down',
+  'state_unavailable',
   'internal',
 ] as const
 

@@ -11,17 +11,16 @@ import type { Deps } from '../deps.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { parseBody } from '../http/parseBody.ts'
 import { storyTooLarge } from '../http/storyTooLarge.ts'
-import { oneAtATime } from './oneAtATime.ts'
+import type { StoryLock } from '../state/storyLock.ts'
 
 /**
  * POST /api/changes: apply (or undo) a change set. Re-reads the saved story right before writing (schemas come from
  * the adapter's cache), so an apply costs one GET and one PUT.
  */
-export function registerChangesRoutes(app: Hono<AppEnv>, deps: Deps) {
+export function registerChangesRoutes(app: Hono<AppEnv>, deps: Deps, { storyLock }: { storyLock: StoryLock }) {
   const { config } = deps
-  // Storyblok has no write precondition: this proxy's writes to one story run one at a time, so two applies never
-  // start from the same version and overwrite each other.
-  const perStory = oneAtATime()
+  // Storyblok has no write precondition: writes to one story run one at a time across all instances (a lease in the
+  // shared state), so two applies never start from the same version and overwrite each other.
 
   app.post('/api/changes', async (c) => {
     const body = await parseBody(c, ChangesBodySchema)
@@ -33,7 +32,11 @@ export function registerChangesRoutes(app: Hono<AppEnv>, deps: Deps) {
         hint: 'Set STORYBLOK_TOKEN (a personal access token scoped to this space, stories read/write).',
       })
     }
-    const reply = await perStory(`${body.spaceId}:${body.storyId}`, () => applyChangeSet(deps, c, body))
+    const reply = await storyLock.run(
+      `${body.spaceId}:${body.storyId}`,
+      (beforeWrite) => applyChangeSet(deps, c, body, beforeWrite),
+      c.req.raw.signal,
+    )
     return c.json(reply)
   })
 }
@@ -42,6 +45,7 @@ async function applyChangeSet(
   { storyblok, bedrock, clock, log }: Deps,
   c: Context<AppEnv>,
   body: ChangesBody,
+  beforeWrite: () => Promise<void>,
 ): Promise<ChangesResult> {
   const { spaceId, storyId } = body
   const reason = body.reason ?? 'apply'
@@ -93,6 +97,7 @@ async function applyChangeSet(
     })
   }
   if (result.type === 'too_large') throw storyTooLarge(result.bytes)
+  await beforeWrite()
   const saved = await storyblok.updateStory(spaceId, storyId, result.content, {
     publish: body.publish === true,
     signal,

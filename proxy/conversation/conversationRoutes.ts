@@ -5,7 +5,6 @@ import type { AppEnv } from '../http/appEnv.ts'
 import { ConversationBodySchema, type ConversationResult, type SseEvent } from '../../shared/contract.ts'
 import type { Deps } from '../deps.ts'
 import type { Lifecycle } from '../lifecycle.ts'
-import type { TokenBudget } from '../http/tokenBudget.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { toAppError } from '../http/onError.ts'
 import { parseBody } from '../http/parseBody.ts'
@@ -37,7 +36,7 @@ const afterShutdown = (err: unknown, lifecycle: Lifecycle): unknown =>
       })
     : err
 
-export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle, budget?: TokenBudget) {
+export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle) {
   const { config, log, bedrock, storyblok, clock } = deps
   // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
   const styleGuides = createStyleGuides({ storyblok, clock, log, ttlMs: config.storyblok.schemaTtlMs })
@@ -48,9 +47,10 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
     assertSpaceAllowed(c, config, body.spaceId)
     const requestId = c.get('requestId')
     const { ac, release } = requestSignal(c, lifecycle)
-    // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
-    const keyId = c.get('apiKey').id
-    const spend = (e: SseEvent) => e.event === 'usage' && budget?.record(keyId, e.data)
+    // Bedrock's usage counts against this key's daily budget (hardening, issue 7); the turn is opened by
+    // enforceTokenBudget and ended here once the answer is complete, before `done`.
+    const turn = c.get('budgetTurn') as AppEnv['Variables']['budgetTurn'] | undefined
+    const spend = (e: SseEvent) => e.event === 'usage' && turn?.record(e.data)
     const meta: SseEvent = {
       event: 'meta',
       data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) },
@@ -76,6 +76,7 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
 
     c.header('Cache-Control', 'no-cache, no-transform')
     c.header('X-Accel-Buffering', 'no')
+    turn?.keepOpen()
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => ac.abort())
       const emit = (e: SseEvent) => (spend(e), stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) }))
@@ -91,8 +92,12 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
           else log.warn('conversation error', { requestId, code: appError.code })
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
         }
+        await turn?.end()
         await emit({ event: 'done', data: {} })
-      })().finally(release)
+      })().finally(() => {
+        release()
+        void turn?.end()
+      })
       await lifecycle.track(work)
     })
   })

@@ -3,20 +3,28 @@ import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import type { Deps } from '../deps.ts'
 
-export function registerHealthRoutes(app: Hono<AppEnv>, { config, credentials, bedrock, clock }: Deps) {
+export function registerHealthRoutes(app: Hono<AppEnv>, { config, credentials, bedrock, clock, sharedState }: Deps) {
   app.get('/health', (c) =>
     c.json({ status: 'healthy', service: config.service.name, version: config.service.version }),
   )
 
   app.get('/ready', async (c) => {
-    const creds = await credentials.check()
+    const [creds, state] = await Promise.all([credentials.check(), sharedState?.health()])
     const checks = {
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
       storyblokToken: config.storyblok.token
         ? { ok: true, kind: config.storyblok.token.kind }
         : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
+      // Only with REDIS_URL: the in-process state is always there.
+      ...(state && state.kind !== 'memory'
+        ? {
+            sharedState: state.ok
+              ? { ok: true, kind: state.kind, latencyMs: state.latencyMs }
+              : { ok: false, kind: state.kind, error: `Valkey/Redis does not answer: ${state.error}`.slice(0, 300) },
+          }
+        : {}),
     }
-    const ready = checks.awsCredentials.ok && checks.storyblokToken.ok
+    const ready = checks.awsCredentials.ok && checks.storyblokToken.ok && (checks.sharedState?.ok ?? true)
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503)
   })
 

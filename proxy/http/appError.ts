@@ -44,6 +44,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   storyblok_rejected: 422,
   storyblok_unavailable: 503,
   shutting_down: 503,
+  state_unavailable: 503,
   internal: 500,
 }
 
@@ -57,6 +58,7 @@ export const DEFAULT_HINT: Partial<Record<ErrorCode, string>> = {
   payload_too_large: 'Send a smaller request.',
   internal: 'Something went wrong in the proxy. Try again; if it persists, give the operator the request id.',
   shutting_down: 'The proxy is restarting. Try again in a few seconds.',
+  state_unavailable: 'Nothing was changed. Try again in a few seconds.',
   transcribe_too_long: 'Keep recordings shorter, or split your prompt into several recordings.',
   transcribe_idle_timeout: 'No audio arrived. Check that the microphone is working and try again, or type your prompt.',
   transcribe_session_limit: 'Finish or close your other recordings first, then try again.',

@@ -41,12 +41,12 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
     }
   }
 
-  app.post('/api/transcribe/ticket', (c) => {
+  app.post('/api/transcribe/ticket', async (c) => {
     // Present whenever the app's bearer middleware ran; a bare test app has no key and shares one slot pool.
     const key: ApiKey | undefined = c.get('apiKey')
     const keyId = key?.id ?? 'anonymous'
     assertSessionSlot(keyId)
-    const { ticket, expiresInSeconds } = tickets.issue({ keyId })
+    const { ticket, expiresInSeconds } = await tickets.issue({ keyId })
     const url = wsUrl(c)
     url.searchParams.set('ticket', ticket)
     c.header('Cache-Control', 'no-store')
@@ -78,7 +78,7 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
         hint: 'Get one with POST /api/transcribe/ticket and open the url it returns.',
       })
     }
-    const grant = tickets.redeem(ticket)
+    const grant = await tickets.redeem(ticket)
     if (!grant) {
       throw new AppError({
         code: 'unauthorized',
