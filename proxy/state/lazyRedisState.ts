@@ -23,7 +23,7 @@ export function lazyRedisState(
     acquireLease: async (key, ttlMs) => (await state()).acquireLease(key, ttlMs),
     checkLease: async (key, lease, ttlMs) => (await state()).checkLease(key, lease, ttlMs),
     releaseLease: async (key, lease) => (await state()).releaseLease(key, lease),
-    schedule: async (key, intervalMs, maxWaitMs) => (await state()).schedule(key, intervalMs, maxWaitMs),
+    schedule: async (key, intervalMs, maxWaitMs, burst) => (await state()).schedule(key, intervalMs, maxWaitMs, burst),
     health: async () => (await state()).health(),
     ready: async (timeoutMs) => (await state()).ready(timeoutMs),
     // Nothing to close when it never loaded (destroy() must not import ioredis just to disconnect it).

@@ -15,7 +15,8 @@ export function createMemoryState({ clock, maxEntries = 10_000 }: { clock: Clock
   >()
   const leases = new Map<string, { holder: string; fence: number; until: number }>()
   const fences = new Map<string, number>()
-  const slots = new Map<string, number>()
+  // Booked slots per key, newest first (at most `burst` kept).
+  const slots = new Map<string, number[]>()
 
   const refill = (b: { tokens: number; at: number; capacity: number; perMs: number }, now: number) => {
     b.tokens = Math.min(b.capacity, b.tokens + Math.max(0, now - b.at) * b.perMs)
@@ -28,7 +29,7 @@ export function createMemoryState({ clock, maxEntries = 10_000 }: { clock: Clock
         refill(b, now)
         if (b.tokens >= b.capacity) buckets.delete(k)
       }
-    if (slots.size >= maxEntries) for (const [k, at] of slots) if (at <= now) slots.delete(k)
+    if (slots.size >= maxEntries) for (const [k, booked] of slots) if ((booked[0] ?? 0) <= now) slots.delete(k)
     if (leases.size >= maxEntries) for (const [k, l] of leases) if (l.until <= now) leases.delete(k)
   }
   const budgetOf = (key: string, now: number) => {
@@ -114,13 +115,17 @@ export function createMemoryState({ clock, maxEntries = 10_000 }: { clock: Clock
     async releaseLease(key, lease) {
       if (holds(key, lease, clock.now())) leases.delete(key)
     },
-    async schedule(key, intervalMs, maxWaitMs) {
+    async schedule(key, intervalMs, maxWaitMs, burst = 1) {
       const now = clock.now()
       if (!slots.has(key)) sweep(now)
-      const slot = Math.max(now, slots.get(key) ?? now)
+      const booked = slots.get(key) ?? []
+      // Slots are booked in order, so "each slot at least one window after the one `burst` places before it" is
+      // "at most `burst` slots in any window".
+      const oldest = booked.length >= burst ? booked[burst - 1]! + intervalMs * burst : now
+      const slot = Math.max(now, booked[0] ?? now, oldest)
       const waitMs = slot - now
       if (waitMs > maxWaitMs) return { ok: false, retryAfterMs: waitMs }
-      slots.set(key, slot + intervalMs)
+      slots.set(key, [slot, ...booked].slice(0, burst))
       return { ok: true, waitMs }
     },
     async health() {

@@ -103,14 +103,23 @@ end
 return 0
 `
 
-/** KEYS: next free slot (epoch ms). ARGV: intervalMs, maxWaitMs (whole numbers). Returns {1, waitMs} or {0, waitMs}. */
+/**
+ * KEYS: booked slots (a list of epoch ms, newest first). ARGV: intervalMs, maxWaitMs, burst (whole numbers).
+ * At most `burst` slots in any `burst × intervalMs` window. Returns {1, waitMs} or {0, waitMs}.
+ */
 export const SCHEDULE = `${NOW}
 local interval = tonumber(ARGV[1])
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1])) or now)
+local burst = tonumber(ARGV[3])
+local slot = math.max(now, tonumber(redis.call('LINDEX', KEYS[1], 0)) or now)
+if redis.call('LLEN', KEYS[1]) >= burst then
+  slot = math.max(slot, tonumber(redis.call('LINDEX', KEYS[1], burst - 1)) + interval * burst)
+end
 local wait = slot - now
 if wait > tonumber(ARGV[2]) then
   return {0, wait}
 end
-redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', tostring(wait + interval + 1000))
+redis.call('LPUSH', KEYS[1], tostring(slot))
+redis.call('LTRIM', KEYS[1], 0, burst - 1)
+redis.call('PEXPIRE', KEYS[1], tostring(wait + interval * burst + 1000))
 return {1, wait}
 `

@@ -130,9 +130,15 @@ export function createRedisState({
     async releaseLease(key, lease) {
       await run('releaseLeaseScript', `lease:${tag(key)}`, leaseValue(lease))
     },
-    async schedule(key, intervalMs, maxWaitMs) {
+    async schedule(key, intervalMs, maxWaitMs, burst = 1) {
       const [ok, waitMs] = await pair(
-        run('scheduleScript', `pace:${tag(key)}`, Math.ceil(intervalMs), Math.floor(maxWaitMs)),
+        run(
+          'scheduleScript',
+          `pace:${tag(key)}`,
+          Math.ceil(intervalMs),
+          Math.floor(maxWaitMs),
+          Math.max(1, Math.floor(burst)),
+        ),
       )
       return ok === 1 ? { ok: true, waitMs } : { ok: false, retryAfterMs: waitMs }
     },

@@ -33,10 +33,11 @@ export interface SharedState {
   releaseLease(key: string, lease: Lease): Promise<void>
 
   /**
-   * Books the next slot on `key`, at least `intervalMs` after the previous one: returns how long to wait for it,
-   * or a refusal (nothing booked) when that wait would exceed `maxWaitMs`.
+   * Books the next slot on `key` so that any `burst × intervalMs` window holds at most `burst` slots (`burst` 1:
+   * slots at least `intervalMs` apart): returns how long to wait for it, or a refusal (nothing booked) when that wait
+   * would exceed `maxWaitMs`. A quiet key answers at once for up to `burst` requests.
    */
-  schedule(key: string, intervalMs: number, maxWaitMs: number): Promise<ScheduleResult>
+  schedule(key: string, intervalMs: number, maxWaitMs: number, burst?: number): Promise<ScheduleResult>
 
   health(): Promise<StateHealth>
   close(): Promise<void>

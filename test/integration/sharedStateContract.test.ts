@@ -166,6 +166,20 @@ for (const adapter of adapters) {
       for (const r of results.filter((r) => !r.ok)) expect(r.ok === false && r.retryAfterMs).toBeGreaterThan(450)
     })
 
+    it('lets a quiet key burst, then keeps at most `burst` slots in any window', async () => {
+      const key = unique('space')
+      const results = await Promise.all(Array.from({ length: 8 }, () => state.schedule(key, 100, 450, 3)))
+      const waits = results.flatMap((r) => (r.ok ? [r.waitMs] : [])).sort((x, y) => x - y)
+      // Three at once, three a window (300 ms) later; the next three would wait 600 ms and are refused.
+      expect(waits).toHaveLength(6)
+      waits.forEach((w, i) => {
+        const due = i < 3 ? 0 : 300
+        expect(w).toBeGreaterThanOrEqual(due - 10)
+        expect(w).toBeLessThanOrEqual(due)
+      })
+      for (const r of results.filter((r) => !r.ok)) expect(r.ok === false && r.retryAfterMs).toBeGreaterThan(450)
+    })
+
     it('reports its health', async () => {
       expect(await state.health()).toMatchObject({ ok: true, kind: adapter.name })
     })

@@ -139,7 +139,8 @@ describe.skipIf(!redisAvailable())('three instances on one Redis write as one', 
       const { time } = await redis
         .time()
         .then(([s, us]) => ({ time: Number(s) * 1000 + Math.floor(Number(us) / 1000) }))
-      await redis.set(paceKey, String(time + 10_000), 'PX', 15_000)
+      await redis.lpush(paceKey, ...Array.from({ length: STORYBLOK_PER_SECOND }, () => String(time + 10_000)))
+      await redis.pexpire(paceKey, 15_000)
       const res = await apply(at(1), DEMO_UIDS.priceStarter, 'headline', 'Never saved')
       expect(res.status).toBe(429)
       expect((await res.json()).error.code).toBe('storyblok_rate_limited')
