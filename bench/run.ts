@@ -10,6 +10,7 @@ import { measureBundle } from './probes/bundle.ts'
 import { measureCancel } from './probes/cancel.ts'
 import { measureColdStart } from './probes/coldStart.ts'
 import { measureLatency } from './probes/latency.ts'
+import { measureSharedState } from './probes/sharedState.ts'
 import { measureSoak } from './probes/soak.ts'
 import { measureTranscribe } from './probes/transcribe.ts'
 import { measureWriteBack } from './probes/writeBack.ts'
@@ -41,7 +42,7 @@ async function step(id: string, label: string, fn: () => Promise<void>, enabled 
 
 const m = results.machine
 say(`${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${m.load.join(' ')}${profile.quick ? ' (quick)' : ''}`)
-const needsWorld = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P8'].some((id) => wants(profile, id))
+const needsWorld = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9'].some((id) => wants(profile, id))
 let world: Awaited<ReturnType<typeof startBenchWorld>> | undefined
 if (needsWorld) {
   try {
@@ -79,6 +80,9 @@ try {
     })
     await step('P7', 'P7: write-back requests and 429s', async () => {
       results.writeBack = await measureWriteBack(world, profile.p7)
+    })
+    await step('P9', 'P9: shared state (REDIS_URL): cost per request, 3 instances + Redis vs 1', async () => {
+      results.sharedState = await measureSharedState(world, profile.p9)
     })
     await step(
       'P3',
