@@ -31,6 +31,8 @@ export function createMemoryState({ clock, maxEntries = 10_000 }: { clock: Clock
       }
     if (slots.size >= maxEntries) for (const [k, booked] of slots) if ((booked[0] ?? 0) <= now) slots.delete(k)
     if (leases.size >= maxEntries) for (const [k, l] of leases) if (l.until <= now) leases.delete(k)
+    // A fence may restart once its key has no lease: a check compares the holder's random id as well.
+    if (fences.size >= maxEntries) for (const k of fences.keys()) if (!liveLease(k, now)) fences.delete(k)
   }
   const budgetOf = (key: string, now: number) => {
     const day = Math.floor(now / DAY_MS)
