@@ -8,6 +8,9 @@ export type RedisServer = {
   kill(): Promise<void>
   /** Starts it again on the same port, empty (no persistence). */
   restart(): Promise<void>
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered — a server that is slow, not down. */
+  pause(): void
+  resume(): void
   close(): Promise<void>
 }
 
@@ -73,5 +76,13 @@ export async function startRedisServer({ binary = findRedisServer() }: { binary?
   }
 
   await start()
-  return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start, close: kill }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    kill,
+    restart: start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
+    close: kill,
+  }
 }

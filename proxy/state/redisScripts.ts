@@ -95,9 +95,13 @@ end
 return 0
 `
 
-/** KEYS: lease. ARGV: "holder:fence". Compare-and-delete. */
+/**
+ * KEYS: lease. ARGV: "holder:fence", or "holder:" for a grant whose reply never arrived (the holder id is unique per
+ * grant, so its prefix is enough). Compare-and-delete.
+ */
 export const RELEASE_LEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0

@@ -74,6 +74,14 @@ export function createRedisState({
 
   const run = async (name: Script, ...args: Array<string | number>): Promise<unknown> =>
     (redis as unknown as Record<Script, (...a: Array<string | number>) => Promise<unknown>>)[name](...args)
+  const undoOnFailure = async <T>(p: Promise<T>, undo: () => Promise<unknown>): Promise<T> => {
+    try {
+      return await p
+    } catch (err) {
+      undo().catch(() => {})
+      throw err
+    }
+  }
   const pair = async (p: Promise<unknown>): Promise<[number, number]> => {
     const r = (await p) as [number, number]
     return [Number(r[0]), Number(r[1])]
@@ -93,14 +101,18 @@ export function createRedisState({
     },
     async reserveBudget(key, { limit, amount, holdMs }) {
       const holdId = randomBytes(12).toString('base64url')
-      const r = (await run(
-        'reserveBudgetScript',
-        `budget:${tag(key)}`,
-        `budget:${tag(key)}:holds`,
-        limit,
-        Math.max(0, Math.round(amount)),
-        Math.ceil(holdMs),
-        holdId,
+      const r = (await undoOnFailure(
+        run(
+          'reserveBudgetScript',
+          `budget:${tag(key)}`,
+          `budget:${tag(key)}:holds`,
+          limit,
+          Math.max(0, Math.round(amount)),
+          Math.ceil(holdMs),
+          holdId,
+        ),
+        // Timed out, yet it may still run once the server catches up: drop the hold it would leave.
+        () => run('settleBudgetScript', `budget:${tag(key)}`, `budget:${tag(key)}:holds`, holdId, 0),
       )) as number[]
       if (Number(r[0]) === 1) return { ok: true, holdId, spent: Number(r[1]) }
       return { ok: false, spent: Number(r[1]), resetsAt: Number(r[2]), now: Number(r[3]) }
@@ -120,7 +132,12 @@ export function createRedisState({
     async acquireLease(key, ttlMs) {
       const holder = randomBytes(12).toString('base64url')
       const [ok, n] = await pair(
-        run('acquireLeaseScript', `lease:${tag(key)}`, `fence:${tag(key)}`, holder, Math.ceil(ttlMs)),
+        undoOnFailure(
+          run('acquireLeaseScript', `lease:${tag(key)}`, `fence:${tag(key)}`, holder, Math.ceil(ttlMs)),
+          // Timed out, yet it may still be granted once the server catches up: a lease nobody holds would block
+          // the story for ttlMs. The release goes out on the same connection, so it runs after the grant.
+          () => run('releaseLeaseScript', `lease:${tag(key)}`, `${holder}:`),
+        ),
       )
       return ok === 1 ? { ok: true, holder, fence: n } : { ok: false, retryAfterMs: Math.max(0, n) }
     },

@@ -207,4 +207,25 @@ describe.skipIf(!redisAvailable())('shared state on Redis: a server that goes aw
       await server.close()
     }
   })
+
+  it('treats a slow server like a down one, and leaves no lease or hold behind from a timed-out call', async () => {
+    const server = await startRedisServer()
+    const state = createRedisState({ url: server.url, log: silent, commandTimeoutMs: 200 })
+    try {
+      await state.ready(5_000)
+      server.pause()
+      await expect(state.acquireLease('story', 30_000)).rejects.toThrow()
+      await expect(state.reserveBudget('key', { limit: 10, amount: 10, holdMs: 60_000 })).rejects.toThrow()
+      expect(await state.health()).toMatchObject({ ok: false })
+      server.resume()
+      // The server ran the late calls and then their undo: the story and the budget are free.
+      await expect.poll(async () => (await state.health()).ok, { timeout: 5_000 }).toBe(true)
+      expect((await state.acquireLease('story', 30_000)).ok).toBe(true)
+      expect((await state.reserveBudget('key', { limit: 10, amount: 10, holdMs: 60_000 })).ok).toBe(true)
+    } finally {
+      server.resume()
+      await state.close()
+      await server.close()
+    }
+  })
 })
