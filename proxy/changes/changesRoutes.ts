@@ -49,7 +49,7 @@ async function applyChangeSet(
   const { spaceId, storyId } = body
   const reason = body.reason ?? 'apply'
   const signal = c.req.raw.signal
-  const [story, components] = await Promise.all([
+  const [story, components, markdownToRichtext] = await Promise.all([
     storyblok.getStory(spaceId, storyId, signal),
     storyblok.getComponents(spaceId, signal),
     loadMarkdownToRichtext(),
@@ -60,6 +60,7 @@ async function applyChangeSet(
     components,
     changes: body.changes,
     reason,
+    markdownToRichtext,
     ...(body.historyField
       ? {
           history: {
