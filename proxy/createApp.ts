@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
 import type { UpgradeWebSocket } from 'hono/ws'
@@ -7,16 +6,16 @@ import { AppError } from './http/appError.ts'
 import type { AppEnv } from './http/appEnv.ts'
 import type { Deps } from './deps.ts'
 import { createLifecycle, type Lifecycle } from './lifecycle.ts'
-import { requireApiKey } from './http/auth.ts'
-import { clientAddress } from './http/clientAddress.ts'
-import { createRateLimiter, rateLimit, type RateLimiter } from './http/rateLimit.ts'
-import { createTokenBudget, enforceTokenBudget, type TokenBudget } from './http/tokenBudget.ts'
+import { apiGuards } from './http/apiGuards.ts'
+import { createRateLimiter, type RateLimiter } from './http/rateLimit.ts'
+import { createTokenBudget, type TokenBudget } from './http/tokenBudget.ts'
 import { requestId } from './http/requestId.ts'
 import { onError } from './http/onError.ts'
-import { registerChangesRoutes } from './changes/changesRoutes.ts'
-import { registerConversationRoutes } from './conversation/conversationRoutes.ts'
-import { registerHealthRoutes } from './health/healthRoutes.ts'
-import { registerTranscribeRoutes } from './transcript/transcriptRoutes.ts'
+import { changesRoutes } from './changes/changesRoutes.ts'
+import { conversationRoutes } from './conversation/conversationRoutes.ts'
+import { healthRoutes } from './health/healthRoutes.ts'
+import { livenessRoutes } from './health/livenessRoutes.ts'
+import { transcriptRoutes } from './transcript/transcriptRoutes.ts'
 
 export type App = Hono<AppEnv>
 
@@ -30,20 +29,23 @@ export type CreateAppOptions = {
   tokenBudget?: TokenBudget
 }
 
-/** Builds the proxy from its dependencies; no I/O happens here. */
+/**
+ * Builds the proxy from its dependencies; no I/O happens here. Each step of the flow is a sub-app that guards its
+ * own routes (apiGuards); this function only adds what every reply shares and the order they are mounted in.
+ */
 export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   const { config, log, clock } = deps
-  const { lifecycle = createLifecycle() } = options
+  const { lifecycle = createLifecycle(), upgradeWebSocket } = options
   const perMinute = config.access.rateLimitPerMinute
   const {
     rateLimits = { byKey: createRateLimiter({ clock, perMinute }), byAddress: createRateLimiter({ clock, perMinute }) },
     tokenBudget = createTokenBudget({ clock, limit: config.access.dailyTokenBudget }),
   } = options
+  const guards = apiGuards({ config, rateLimits, tokenBudget })
   const app = new Hono<AppEnv>()
 
-  app.use('*', requestId())
   app.use(
-    '*',
+    requestId(),
     secureHeaders({
       crossOriginResourcePolicy: 'cross-origin',
       crossOriginEmbedderPolicy: false,
@@ -52,9 +54,6 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       overwrite: false,
     }),
-  )
-  app.use(
-    '*',
     cors({
       origin: (origin) => (config.access.allowedOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'OPTIONS'],
@@ -64,50 +63,21 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
       maxAge: 600,
     }),
   )
-  app.use('*', async function refuseWhileStopping(c, next) {
-    if (lifecycle.shuttingDown && c.req.path !== '/health') {
+  // Mounted ahead of the shutdown gate: the liveness probe keeps answering while running work drains.
+  app.route('/', livenessRoutes(deps))
+  app.use(async function refuseWhileStopping(c, next) {
+    if (lifecycle.shuttingDown) {
       c.header('Connection', 'close')
       throw new AppError({ code: 'shutting_down', message: 'The proxy is shutting down.', retryAfterSeconds: 5 })
     }
     // Every request counts as in-flight work, so SIGTERM waits for a running apply (not only for streams).
     await lifecycle.track(next())
   })
-  // Before the body limit and auth, so floods and key guessing from one address are cut early.
-  app.use(
-    '/api/*',
-    rateLimit(rateLimits.byAddress, (c) => `addr:${clientAddress(c, config.access)}`, 'address'),
-  )
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: config.access.bodyLimitBytes,
-      onError: (c) => {
-        // The unread rest of the body stays on the socket: tell the client not to reuse the connection.
-        c.header('Connection', 'close')
-        throw new AppError({
-          code: 'payload_too_large',
-          message: `The request body is larger than ${config.access.bodyLimitBytes} bytes.`,
-        })
-      },
-    }),
-  )
-  const checkApiKey = requireApiKey(config)
-  app.use('/api/*', async function auth(c, next) {
-    // The transcription WebSocket authenticates with a single-use ticket: browsers cannot send headers there.
-    if (c.req.path === '/api/transcribe' && c.req.method === 'GET') return next()
-    return checkApiKey(c, next)
-  })
-  app.use(
-    '/api/*',
-    rateLimit(rateLimits.byKey, (c) => c.get('apiKey')?.id, 'proxy key'),
-  )
-  app.use('/api/conversation', enforceTokenBudget(tokenBudget))
-  app.use('/api/test-bedrock', enforceTokenBudget(tokenBudget))
 
-  registerHealthRoutes(app, deps)
-  registerConversationRoutes(app, deps, lifecycle, tokenBudget)
-  registerChangesRoutes(app, deps)
-  if (options.upgradeWebSocket) registerTranscribeRoutes(app, deps, { upgradeWebSocket: options.upgradeWebSocket })
+  app.route('/', healthRoutes(deps, guards))
+  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokenBudget }))
+  app.route('/', changesRoutes(deps, guards))
+  if (upgradeWebSocket) app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards }))
 
   const handleError = onError(log)
   app.notFound((c) =>

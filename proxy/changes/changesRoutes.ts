@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { Context, Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
+import type { ApiGuards } from '../http/apiGuards.ts'
 import { ChangesBodySchema, type ChangesBody, type ChangesResult } from '../../shared/contract.ts'
 import { applyChanges } from '../story/applyChanges.ts'
 import { loadMarkdownToRichtext } from '../adapters/markdownToRichtext.ts'
@@ -17,13 +18,14 @@ import { oneAtATime } from './oneAtATime.ts'
  * POST /api/changes: apply (or undo) a change set. Re-reads the saved story right before writing (schemas come from
  * the adapter's cache), so an apply costs one GET and one PUT.
  */
-export function registerChangesRoutes(app: Hono<AppEnv>, deps: Deps) {
+export function changesRoutes(deps: Deps, guards: ApiGuards): Hono<AppEnv> {
   const { config } = deps
+  const app = new Hono<AppEnv>()
   // Storyblok has no write precondition: this proxy's writes to one story run one at a time, so two applies never
   // start from the same version and overwrite each other.
   const perStory = oneAtATime()
 
-  app.post('/api/changes', async (c) => {
+  app.post('/api/changes', guards.keyed, async (c) => {
     const body = await parseBody(c, ChangesBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
     if (!config.storyblok.token) {
@@ -36,6 +38,7 @@ export function registerChangesRoutes(app: Hono<AppEnv>, deps: Deps) {
     const reply = await perStory(`${body.spaceId}:${body.storyId}`, () => applyChangeSet(deps, c, body))
     return c.json(reply)
   })
+  return app
 }
 
 async function applyChangeSet(
@@ -46,7 +49,7 @@ async function applyChangeSet(
   const { spaceId, storyId } = body
   const reason = body.reason ?? 'apply'
   const signal = c.req.raw.signal
-  const [story, components] = await Promise.all([
+  const [story, components, markdownToRichtext] = await Promise.all([
     storyblok.getStory(spaceId, storyId, signal),
     storyblok.getComponents(spaceId, signal),
     loadMarkdownToRichtext(),
@@ -57,6 +60,7 @@ async function applyChangeSet(
     components,
     changes: body.changes,
     reason,
+    markdownToRichtext,
     ...(body.historyField
       ? {
           history: {

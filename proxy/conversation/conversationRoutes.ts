@@ -1,10 +1,11 @@
-import type { Context, Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { AppError, toErrorBody } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import { ConversationBodySchema, type ConversationResult, type SseEvent } from '../../shared/contract.ts'
 import type { Deps } from '../deps.ts'
 import type { Lifecycle } from '../lifecycle.ts'
+import type { ApiGuards } from '../http/apiGuards.ts'
 import type { TokenBudget } from '../http/tokenBudget.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { toAppError } from '../http/onError.ts'
@@ -37,20 +38,32 @@ const afterShutdown = (err: unknown, lifecycle: Lifecycle): unknown =>
       })
     : err
 
-export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle, budget?: TokenBudget) {
+export type ConversationRouteOptions = {
+  lifecycle: Lifecycle
+  guards: ApiGuards
+  /** Receives each reply's Bedrock usage; `guards.tokenBudget` refuses a key whose budget is spent. */
+  tokenBudget: TokenBudget
+}
+
+/** `POST /api/conversation`: one turn, streamed as SSE (or one JSON reply with `Accept: application/json`). */
+export function conversationRoutes(
+  deps: Deps,
+  { lifecycle, guards, tokenBudget }: ConversationRouteOptions,
+): Hono<AppEnv> {
   const { config, log, bedrock, storyblok, clock } = deps
+  const app = new Hono<AppEnv>()
   // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
   const styleGuides = createStyleGuides({ storyblok, clock, log, ttlMs: config.storyblok.schemaTtlMs })
   const storyReads = createStoryReads({ storyblok, clock, ttlMs: config.storyblok.storyReadCacheMs })
 
-  app.post('/api/conversation', async (c) => {
+  app.post('/api/conversation', guards.keyed, guards.tokenBudget, async (c) => {
     const body = await parseBody(c, ConversationBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
     const requestId = c.get('requestId')
     const { ac, release } = requestSignal(c, lifecycle)
     // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
     const keyId = c.get('apiKey').id
-    const spend = (e: SseEvent) => e.event === 'usage' && budget?.record(keyId, e.data)
+    const spend = (e: SseEvent) => e.event === 'usage' && tokenBudget.record(keyId, e.data)
     const meta: SseEvent = {
       event: 'meta',
       data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) },
@@ -96,4 +109,5 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
       await lifecycle.track(work)
     })
   })
+  return app
 }

@@ -3,6 +3,7 @@ import { buildProposal, changeFromToolItem, type BuiltProposal } from '../propos
 import { loadMarkdownToRichtext } from '../adapters/markdownToRichtext.ts'
 import { PROPOSAL_TOOL } from '../proposal/proposalTool.ts'
 import type { StoryOutline } from '../story/storyOutline.ts'
+import type { MarkdownToRichtext } from '../story/markdownToRichtext.ts'
 import { toolInputStream, type ToolInputStream } from '../proposal/toolInputStream.ts'
 import type { Deps, ModelRequest } from '../deps.ts'
 import type { Emit } from './runConversation.ts'
@@ -31,7 +32,15 @@ export async function streamProposalCall(
 ): Promise<ProposalCall> {
   const { outline, signal, emit, onChange, emitText = true } = opts
   let text = ''
-  let tool: { index: number; toolUseId: string; stream: ToolInputStream; count: number } | undefined
+  let tool:
+    | {
+        index: number
+        toolUseId: string
+        stream: ToolInputStream
+        count: number
+        markdownToRichtext: MarkdownToRichtext
+      }
+    | undefined
   let result: ProposalCall['tool']
   for await (const event of deps.bedrock.stream(request, signal)) {
     if (event.type === 'text') {
@@ -40,13 +49,19 @@ export async function streamProposalCall(
     } else if (event.type === 'toolUseStart') {
       if (event.name === PROPOSAL_TOOL && !tool && !result) {
         // Validation needs the richtext converter; the turn started loading it, so this rarely waits.
-        await loadMarkdownToRichtext()
-        tool = { index: event.index, toolUseId: event.toolUseId, stream: toolInputStream(), count: 0 }
+        const markdownToRichtext = await loadMarkdownToRichtext()
+        tool = {
+          index: event.index,
+          toolUseId: event.toolUseId,
+          stream: toolInputStream(),
+          count: 0,
+          markdownToRichtext,
+        }
       }
     } else if (event.type === 'toolUseDelta') {
       if (!tool || event.index !== tool.index) continue
       for (const item of tool.stream.push(event.input)) {
-        const one = changeFromToolItem(item, tool.count++, outline)
+        const one = changeFromToolItem(item, tool.count++, outline, tool.markdownToRichtext)
         if (one.change) await onChange(one.change)
       }
     } else if (event.type === 'blockStop') {
@@ -57,7 +72,7 @@ export async function streamProposalCall(
       } catch {
         input = tool.stream.input
       }
-      result = { toolUseId: tool.toolUseId, input, built: buildProposal(input, outline) }
+      result = { toolUseId: tool.toolUseId, input, built: buildProposal(input, outline, tool.markdownToRichtext) }
       tool = undefined
     } else if (event.type === 'usage') {
       await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })

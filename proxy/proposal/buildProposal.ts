@@ -3,6 +3,7 @@ import { fieldKey, isDefaultLanguage, LANGUAGE_CODE } from '../../shared/fieldKe
 import { targetKey, type StoryOutline } from '../story/storyOutline.ts'
 import { validateChange } from '../story/validateChange.ts'
 import { isRecord } from '../../shared/isRecord.ts'
+import type { MarkdownToRichtext } from '../story/markdownToRichtext.ts'
 
 /** A proposed change that failed validation; fed back to Claude in the repair round. */
 export type Problem = {
@@ -17,7 +18,12 @@ export type Problem = {
 export type ItemResult = { change: Change; problem?: never } | { problem: Problem; change?: never }
 
 /** One element of the tool's `changes` array → a validated Change, or the reason it cannot be one. */
-export function changeFromToolItem(item: unknown, index: number, outline: StoryOutline): ItemResult {
+export function changeFromToolItem(
+  item: unknown,
+  index: number,
+  outline: StoryOutline,
+  markdownToRichtext: MarkdownToRichtext,
+): ItemResult {
   if (!isRecord(item) || typeof item['blockUid'] !== 'string' || typeof item['field'] !== 'string') {
     return { problem: { index, reason: 'each change needs "blockUid", "field" and "value"' } }
   }
@@ -47,6 +53,7 @@ export function changeFromToolItem(item: unknown, index: number, outline: StoryO
   const result = validateChange(target.field, value, {
     language: isList ? undefined : effective,
     components: outline.components,
+    markdownToRichtext,
   })
   if (!result.ok) return { problem: { ...base, reason: result.reason } }
   if (!target.saved) return { problem: { ...base, reason: 'this block is not saved yet; save the story first' } }
@@ -90,14 +97,18 @@ export function invalidChange(problem: Problem, outline: StoryOutline): Change |
 export type BuiltProposal = { changes: Change[]; problems: Problem[]; question?: string }
 
 /** The complete tool input → validated changes (last one wins per field) and problems. */
-export function buildProposal(input: unknown, outline: StoryOutline): BuiltProposal {
+export function buildProposal(
+  input: unknown,
+  outline: StoryOutline,
+  markdownToRichtext: MarkdownToRichtext,
+): BuiltProposal {
   if (!isRecord(input))
     return { changes: [], problems: [{ index: -1, reason: 'the tool input must be an object with "changes"' }] }
   const items = Array.isArray(input['changes']) ? input['changes'] : []
   const byId = new Map<string, Change>()
   const problems: Problem[] = []
   items.forEach((item, index) => {
-    const result = changeFromToolItem(item, index, outline)
+    const result = changeFromToolItem(item, index, outline, markdownToRichtext)
     if (result.change) byId.set(result.change.id, result.change)
     else problems.push(result.problem)
   })

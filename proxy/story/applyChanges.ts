@@ -8,6 +8,7 @@ import { validateChange } from './validateChange.ts'
 import { findBlok } from './walkBloks.ts'
 import { planListItem, uidOf } from './planListItem.ts'
 import { writableField } from './writableFields.ts'
+import type { MarkdownToRichtext } from './markdownToRichtext.ts'
 
 /** Storyblok's story JSON limit. */
 export const MAX_STORY_BYTES = 5 * 1024 * 1024
@@ -23,6 +24,7 @@ export type ApplyInput = {
   /** The plugin's own field, which receives `entry` (built from the applied changes) in the same write. */
   history?: { blockUid: string; field: string; entry: Omit<HistoryEntry, 'changes'> }
   maxBytes?: number
+  markdownToRichtext: MarkdownToRichtext
 }
 
 export type ApplyResult =
@@ -56,6 +58,7 @@ export function applyChanges({
   reason = 'apply',
   history,
   maxBytes = MAX_STORY_BYTES,
+  markdownToRichtext,
 }: ApplyInput): ApplyResult {
   const next = structuredClone(content)
   const problems: FieldProblem[] = []
@@ -86,7 +89,7 @@ export function applyChanges({
       continue
     }
     if (writable.type === 'bloks') {
-      const item = planListItem(next, components, visit.blok, writable, change, reason)
+      const item = planListItem(next, components, visit.blok, writable, change, reason, markdownToRichtext)
       if ('reason' in item) problems.push({ ...where, reason: item.reason })
       else if (seen.has(`${change.blockUid}\u0000${field}\u0000${item.uid}`))
         problems.push({ ...where, reason: 'the same item is changed twice in one request' })
@@ -118,6 +121,7 @@ export function applyChanges({
       language,
       allowRemove: reason === 'undo',
       lenientRichtext: reason === 'undo',
+      markdownToRichtext,
     })
     if (!checked.ok) {
       problems.push({ ...where, reason: checked.reason })

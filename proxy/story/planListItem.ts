@@ -3,6 +3,7 @@ import type { Blok, Component } from '../deps.ts'
 import { validateChange } from './validateChange.ts'
 import { findBlok } from './walkBloks.ts'
 import type { WritableField } from './writableFields.ts'
+import type { MarkdownToRichtext } from './markdownToRichtext.ts'
 
 export const uidOf = (v: unknown): string | undefined =>
   typeof v === 'object' && v !== null && typeof (v as Blok)._uid === 'string' ? (v as Blok)._uid : undefined
@@ -20,6 +21,7 @@ export function planListItem(
   field: WritableField,
   change: ChangeInput,
   reason: 'apply' | 'undo',
+  markdownToRichtext: MarkdownToRichtext,
 ): ListItem {
   const uid = uidOf(change.after) ?? uidOf(change.before)
   if (!uid) return { reason: `a change to "${field.label}" needs the item with its _uid` }
@@ -36,6 +38,7 @@ export function planListItem(
     components,
     lenientRichtext: reason === 'undo',
     newUid: () => uid,
+    markdownToRichtext,
   })
   if (!checked.ok) return { reason: checked.reason }
   if (!current && findBlok(root, components, uid)) return { reason: `the id ${uid} is already used in this story` }

@@ -1,18 +1,19 @@
-import type { Context, Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { UpgradeWebSocket, WSContext, WSEvents } from 'hono/ws'
 import * as v from 'valibot'
 import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
+import type { ApiGuards } from '../http/apiGuards.ts'
 import { WsClientMessageSchema, type TranscribeTicket, type WsServerMessage } from '../../shared/contract.ts'
 import { transcribeLanguageFor } from './transcribeLanguage.ts'
 import type { Deps, TranscribeSession } from '../deps.ts'
-import type { ApiKey } from '../loadConfig.ts'
 import { toAppError } from '../http/onError.ts'
 import { registerRecorderPage } from './recorderPage.ts'
 import { createTicketStore, type TicketGrant, type TicketStore } from './ticketStore.ts'
 
 export type TranscribeRouteOptions = {
   upgradeWebSocket: UpgradeWebSocket
+  guards: ApiGuards
   tickets?: TicketStore
   /** After `stop`, how long Transcribe may take for the final transcript. @default config idle timeout */
   finalTimeoutMs?: number
@@ -22,14 +23,20 @@ const SAMPLE_RATE = 16_000
 const BYTES_PER_SECOND = SAMPLE_RATE * 2
 
 /**
- * Voice: `POST /api/transcribe/ticket` (bearer auth from the app's /api/* middleware) and the
+ * Voice: `POST /api/transcribe/ticket` (bearer key) and the
  * `GET /api/transcribe?ticket=…` WebSocket relaying 16 kHz PCM to Amazon Transcribe streaming,
  * plus `GET /recorder`, the companion recorder window for editors whose plugin iframe has no microphone.
  */
-export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options: TranscribeRouteOptions): void {
+export function transcriptRoutes(deps: Deps, options: TranscribeRouteOptions): Hono<AppEnv> {
   const { config, clock } = deps
   const limits = config.transcribe
-  const { upgradeWebSocket, tickets = createTicketStore({ clock }), finalTimeoutMs = limits.idleTimeoutMs } = options
+  const app = new Hono<AppEnv>()
+  const {
+    upgradeWebSocket,
+    guards,
+    tickets = createTicketStore({ clock }),
+    finalTimeoutMs = limits.idleTimeoutMs,
+  } = options
   const active = new Map<string, number>()
   const assertSessionSlot = (keyId: string) => {
     if ((active.get(keyId) ?? 0) >= limits.maxSessionsPerKey) {
@@ -41,10 +48,8 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
     }
   }
 
-  app.post('/api/transcribe/ticket', (c) => {
-    // Present whenever the app's bearer middleware ran; a bare test app has no key and shares one slot pool.
-    const key: ApiKey | undefined = c.get('apiKey')
-    const keyId = key?.id ?? 'anonymous'
+  app.post('/api/transcribe/ticket', guards.keyed, (c) => {
+    const keyId = c.get('apiKey').id
     assertSessionSlot(keyId)
     const { ticket, expiresInSeconds } = tickets.issue({ keyId })
     const url = wsUrl(c)
@@ -53,7 +58,8 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
     return c.json({ ticket, expiresInSeconds, url: url.toString() } satisfies TranscribeTicket)
   })
 
-  app.get('/api/transcribe', async (c, next) => {
+  // Browsers cannot send headers on a WebSocket: the single-use ticket is the credential here.
+  app.get('/api/transcribe', guards.ticketed, async (c, next) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       throw new AppError({
         code: 'bad_request',
@@ -91,6 +97,7 @@ export function registerTranscribeRoutes(app: Hono<AppEnv>, deps: Deps, options:
   })
 
   registerRecorderPage(app, deps)
+  return app
 
   function sessionEvents(grant: TicketGrant): WSEvents {
     const abort = new AbortController()

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { applyChanges } from '../../../proxy/story/applyChanges.ts'
 import { undoFromSaved } from '../../../proxy/story/undoFromSaved.ts'
 import type { HistoryValue } from '../../../proxy/story/historyEntry.ts'
@@ -7,10 +7,8 @@ import { DEMO_UIDS } from '../../../dev/simulators/storyblokSeed.ts'
 import { blok, demo } from './demo.ts'
 import { loadMarkdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
 
-// The converter loads on first need in the proxy; these tests validate richtext straight away.
-beforeAll(async () => {
-  await loadMarkdownToRichtext()
-})
+// The proxy loads the converter at its edge and passes it in; these tests do the same, once.
+const markdownToRichtext = await loadMarkdownToRichtext()
 
 const { components, home, article } = demo()
 const FAQ2 = 'Any framework that can fetch JSON: Next.js, Nuxt, Astro, SvelteKit and more.'
@@ -28,6 +26,7 @@ describe('applyChanges', () => {
       applyChanges({
         content,
         components,
+        markdownToRichtext,
         changes: [
           { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'Anything that speaks JSON.' },
           { blockUid: DEMO_UIDS.priceBusiness, field: 'price', before: '99', after: 89 },
@@ -49,6 +48,7 @@ describe('applyChanges', () => {
       applyChanges({
         content,
         components,
+        markdownToRichtext,
         changes: [
           {
             blockUid: DEMO_UIDS.articleRoot,
@@ -77,7 +77,9 @@ describe('applyChanges', () => {
         after: 'Why headless content wins',
       },
     ])
-    const undone = ok(applyChanges({ content: first.content, components, changes: first.undo, reason: 'undo' }))
+    const undone = ok(
+      applyChanges({ content: first.content, components, markdownToRichtext, changes: first.undo, reason: 'undo' }),
+    )
     expect(undone.content).toEqual(content)
   })
 
@@ -87,6 +89,7 @@ describe('applyChanges', () => {
     const result = applyChanges({
       content,
       components,
+      markdownToRichtext,
       changes: [
         { blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' },
         { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'x' },
@@ -113,6 +116,7 @@ describe('applyChanges', () => {
       applyChanges({
         content,
         components,
+        markdownToRichtext,
         changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' }],
       }),
     )
@@ -127,6 +131,7 @@ describe('applyChanges', () => {
       applyChanges({
         content: home.content,
         components,
+        markdownToRichtext,
         changes: [
           { blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' },
           { blockUid: DEMO_UIDS.faqItem2, field: 'description', before: FAQ2, after: 'AI answer' },
@@ -134,7 +139,9 @@ describe('applyChanges', () => {
       }),
     )
     blok(applied.content, DEMO_UIDS.hero)['headline'] = 'Human fixed it'
-    const undone = ok(applyChanges({ content: applied.content, components, changes: applied.undo, reason: 'undo' }))
+    const undone = ok(
+      applyChanges({ content: applied.content, components, markdownToRichtext, changes: applied.undo, reason: 'undo' }),
+    )
     expect(blok(undone.content, DEMO_UIDS.hero)['headline']).toBe('Human fixed it')
     expect(blok(undone.content, DEMO_UIDS.faqItem2)['description']).toBe(FAQ2)
     expect(undone.conflicts).toEqual([
@@ -152,6 +159,7 @@ describe('applyChanges', () => {
     const result = applyChanges({
       content: article.content,
       components,
+      markdownToRichtext,
       changes: [
         { blockUid: DEMO_UIDS.articleRoot, field: 'author', before: '', after: 'evil-uuid' },
         { blockUid: DEMO_UIDS.articleRoot, field: 'image', before: null, after: { filename: 'x' } },
@@ -177,6 +185,7 @@ describe('applyChanges', () => {
     const result = applyChanges({
       content: home.content,
       components,
+      markdownToRichtext,
       changes: [{ blockUid: 'gone', field: 'headline', before: 'a', after: 'b' }],
     })
     expect(result).toMatchObject({ type: 'conflict', conflicts: [{ blockUid: 'gone', actual: null }] })
@@ -186,6 +195,7 @@ describe('applyChanges', () => {
     const result = applyChanges({
       content: article.content,
       components,
+      markdownToRichtext,
       changes: [
         {
           blockUid: DEMO_UIDS.articleRoot,
@@ -223,6 +233,7 @@ describe('applyChanges', () => {
       applyChanges({
         content,
         components: withPlugin,
+        markdownToRichtext,
         changes: [change],
         history: { blockUid: DEMO_UIDS.articleRoot, field: 'ai_history', entry },
       }),
@@ -233,6 +244,7 @@ describe('applyChanges', () => {
     const misuse = applyChanges({
       content,
       components: withPlugin,
+      markdownToRichtext,
       changes: [change],
       history: { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', entry },
     })
@@ -263,6 +275,7 @@ describe('applyChanges: appending a nested block', () => {
       applyChanges({
         content: home.content,
         components,
+        markdownToRichtext,
         changes: [{ blockUid: DEMO_UIDS.faq, field: 'entries', before: null, after: newEntry }],
       }),
     )
@@ -272,7 +285,9 @@ describe('applyChanges: appending a nested block', () => {
     expect(result.undo).toEqual([
       { blockUid: DEMO_UIDS.faq, field: 'entries', language: 'default', before: newEntry, after: null },
     ])
-    const undone = ok(applyChanges({ content: result.content, components, changes: result.undo, reason: 'undo' }))
+    const undone = ok(
+      applyChanges({ content: result.content, components, markdownToRichtext, changes: result.undo, reason: 'undo' }),
+    )
     expect(undone.content).toEqual(home.content)
   })
 
@@ -281,18 +296,26 @@ describe('applyChanges: appending a nested block', () => {
       applyChanges({
         content: home.content,
         components,
+        markdownToRichtext,
         changes: [{ blockUid: DEMO_UIDS.faq, field: 'entries', before: null, after: newEntry }],
       }),
     )
     blok(result.content, NEW_UID)['headline'] = 'Human edit'
-    expect(applyChanges({ content: result.content, components, changes: result.undo, reason: 'undo' })).toMatchObject({
+    expect(
+      applyChanges({ content: result.content, components, markdownToRichtext, changes: result.undo, reason: 'undo' }),
+    ).toMatchObject({
       type: 'conflict',
     })
   })
 
   it('refuses components outside the whitelist, fields that are not writable, a full list and wholesale replacement', () => {
     const attempt = (after: unknown, before: unknown = null, uid = DEMO_UIDS.faq, field = 'entries') =>
-      applyChanges({ content: home.content, components, changes: [{ blockUid: uid, field, before, after }] })
+      applyChanges({
+        content: home.content,
+        components,
+        markdownToRichtext,
+        changes: [{ blockUid: uid, field, before, after }],
+      })
     expect(attempt({ ...newEntry, component: 'hero-section' })).toMatchObject({ type: 'invalid' })
     expect(attempt({ ...newEntry, image: { filename: 'https://evil.example/x.png' } })).toMatchObject({
       type: 'invalid',
@@ -305,6 +328,7 @@ describe('applyChanges: appending a nested block', () => {
       applyChanges({
         content: home.content,
         components,
+        markdownToRichtext,
         changes: [{ blockUid: DEMO_UIDS.hero, field: 'buttons', before: null, after: button }],
       }),
     )
@@ -312,6 +336,7 @@ describe('applyChanges: appending a nested block', () => {
       applyChanges({
         content: two.content,
         components,
+        markdownToRichtext,
         changes: [
           {
             blockUid: DEMO_UIDS.hero,
