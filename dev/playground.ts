@@ -25,7 +25,10 @@ if (realAws)
     if (k.startsWith('AWS_') && process.env[k] === undefined) process.env[k] = v
 
 const proxyKey = env['PROXY_API_KEYS']?.split(',')[0]?.split('@')[0] || `playground-${randomBytes(12).toString('hex')}`
+// Fixed so the URLs stay the same between runs; each can be moved when another process holds it.
 const port = Number(env['PORT'] ?? 8000)
+const editorPort = Number(env['EMULATOR_PORT'] ?? 7070)
+const pluginPort = Number(env['PLUGIN_PORT'] ?? 7071)
 
 const world = await startWorld({
   port,
@@ -36,6 +39,11 @@ const world = await startWorld({
   bedrock: { scriptFn: simulatedModel, firstTokenDelayMs: 300, tokenDelayMs: 25 },
   env: {
     PROXY_API_KEYS: proxyKey,
+    ALLOWED_ORIGINS: [
+      `http://127.0.0.1:${pluginPort}`,
+      `http://localhost:${pluginPort}`,
+      `http://127.0.0.1:${editorPort}`,
+    ].join(','),
     DEBUG: 'true',
     LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
     STYLE_GUIDE_STORY: env['STYLE_GUIDE_STORY'] ?? 'settings/brand-voice',
@@ -62,8 +70,8 @@ if (!realStoryblok) addPluginField(world, 'voice_assistant')
 
 const { startEmulator } = await import('./emulator/startEmulator.ts')
 const emulator = await startEmulator({
-  port: 7070,
-  pluginPort: 7071,
+  port: editorPort,
+  pluginPort,
   proxyUrl: world.proxyUrl,
   proxyKey: world.proxyKey,
   fieldName: 'voice_assistant',

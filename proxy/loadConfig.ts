@@ -4,8 +4,6 @@ export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
-/** The playground's editor emulator and plugin origins (see dev/playground.ts). */
-export const PLAYGROUND_ORIGINS = ['http://localhost:7071', 'http://127.0.0.1:7071', 'http://127.0.0.1:7070']
 
 export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }
 
@@ -203,8 +201,8 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
   }
   const allowlist = listOf(e.SPACE_ALLOWLIST)
   if (allowlist.some((s) => !/^\d+$/.test(s))) issues.push('SPACE_ALLOWLIST must be comma-separated numeric space ids')
-  const origins =
-    e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN, ...PLAYGROUND_ORIGINS] : listOf(e.ALLOWED_ORIGINS)
+  // Unset means production: only Storyblok's plugin host. The playground passes its own localhost origins.
+  const origins = e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN] : listOf(e.ALLOWED_ORIGINS)
   for (const o of origins) {
     if (o === '*')
       issues.push('ALLOWED_ORIGINS must list exact origins; "*" would let any website spend your AWS budget')
