@@ -50,6 +50,8 @@ export type Config = {
     trustProxy: boolean
   }
   shutdownGraceMs: number
+  /** Open connections the server accepts at once (streams included); more are closed on arrival. */
+  maxConnections: number
 }
 
 export class ConfigError extends Error {
@@ -124,6 +126,7 @@ const EnvSchema = v.object({
   BODY_LIMIT_BYTES: v.optional(intIn('BODY_LIMIT_BYTES', 1024, 20_000_000), '1048576'),
   TRUST_PROXY: v.optional(bool('TRUST_PROXY'), 'false'),
   SHUTDOWN_GRACE_SECONDS: v.optional(intIn('SHUTDOWN_GRACE_SECONDS', 0, 600), '20'),
+  MAX_CONNECTIONS: v.optional(intIn('MAX_CONNECTIONS', 1, 100_000), '2000'),
   DEBUG: v.optional(bool('DEBUG'), 'false'),
   PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
   LOG_LEVEL: v.optional(
@@ -262,6 +265,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       trustProxy: e.TRUST_PROXY,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    maxConnections: e.MAX_CONNECTIONS,
   }
 }
 
