@@ -3,7 +3,7 @@ import { getManagementBaseUrl, getRegion, type Region } from '@storyblok/region-
 import * as v from 'valibot'
 import { AppError } from '../http/appError.ts'
 import { storyTooLarge } from '../http/storyTooLarge.ts'
-import { MAX_STORY_BYTES } from '../story/applyChanges.ts'
+import { MAX_STORY_BYTES } from '../story/maxStoryBytes.ts'
 import type { Clock, Component, Log, Story, Storyblok } from '../deps.ts'
 import type { StoryblokOp } from './storyblokErrors.ts'
 import { withRetries, type AttemptOptions, type MapiAttempt, type RetryPolicy } from './storyblokRetry.ts'
