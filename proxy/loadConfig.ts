@@ -3,6 +3,8 @@ import * as v from 'valibot'
 export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
+/** Where `npm run build` writes the recorder window (plugin/build/buildRecorderPage.ts). */
+export const DEFAULT_RECORDER_PAGE = 'plugin/dist/recorder.html'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
 /** The playground's editor emulator and plugin origins (see dev/playground.ts). */
 export const PLAYGROUND_ORIGINS = ['http://localhost:7071', 'http://127.0.0.1:7071', 'http://127.0.0.1:7070']
@@ -51,6 +53,8 @@ export type Config = {
     /** Take the client address from the last X-Forwarded-For entry (one trusted load balancer in front). */
     trustProxy: boolean
   }
+  /** The built companion recorder window GET /recorder serves (relative paths from the working directory). */
+  recorder: { pagePath: string }
   shutdownGraceMs: number
 }
 
@@ -126,6 +130,10 @@ const EnvSchema = v.object({
   BODY_LIMIT_BYTES: v.optional(intIn('BODY_LIMIT_BYTES', 1024, 20_000_000), '1048576'),
   TRUST_PROXY: v.optional(bool('TRUST_PROXY'), 'false'),
   SHUTDOWN_GRACE_SECONDS: v.optional(intIn('SHUTDOWN_GRACE_SECONDS', 0, 600), '20'),
+  RECORDER_PAGE: v.optional(
+    v.pipe(v.string(), v.trim(), v.minLength(1, 'RECORDER_PAGE must not be empty')),
+    DEFAULT_RECORDER_PAGE,
+  ),
   DEBUG: v.optional(bool('DEBUG'), 'false'),
   PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
   LOG_LEVEL: v.optional(
@@ -263,6 +271,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
     },
+    recorder: { pagePath: e.RECORDER_PAGE },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
   }
 }
