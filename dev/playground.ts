@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { simulatedModel } from './playgroundModel.ts'
 import { addPluginField, startWorld } from './world.ts'
@@ -27,6 +28,10 @@ if (realAws)
 const proxyKey = env['PROXY_API_KEYS']?.split(',')[0]?.split('@')[0] || `playground-${randomBytes(12).toString('hex')}`
 const port = Number(env['PORT'] ?? 8000)
 
+// The plugin (and its recorder window, which the proxy serves) is built first, so the playground needs no npm run build.
+const { buildEmulatorPlugin } = await import('./emulator/buildEmulatorPlugin.ts')
+const pluginDir = await buildEmulatorPlugin()
+
 const world = await startWorld({
   port,
   host: '127.0.0.1',
@@ -36,6 +41,7 @@ const world = await startWorld({
   bedrock: { scriptFn: simulatedModel, firstTokenDelayMs: 300, tokenDelayMs: 25 },
   env: {
     PROXY_API_KEYS: proxyKey,
+    RECORDER_PAGE: join(pluginDir, 'recorder.html'),
     DEBUG: 'true',
     LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
     STYLE_GUIDE_STORY: env['STYLE_GUIDE_STORY'] ?? 'settings/brand-voice',
@@ -62,6 +68,7 @@ if (!realStoryblok) addPluginField(world, 'voice_assistant')
 
 const { startEmulator } = await import('./emulator/startEmulator.ts')
 const emulator = await startEmulator({
+  pluginDir,
   port: 7070,
   pluginPort: 7071,
   proxyUrl: world.proxyUrl,
