@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { simulatedModel } from './playgroundModel.ts'
 import { addPluginField, startWorld } from './world.ts'
@@ -30,6 +31,10 @@ const port = Number(env['PORT'] ?? 8000)
 const editorPort = Number(env['EMULATOR_PORT'] ?? 7070)
 const pluginPort = Number(env['PLUGIN_PORT'] ?? 7071)
 
+// The plugin (and its recorder window, which the proxy serves) is built first, so the playground needs no npm run build.
+const { buildEmulatorPlugin } = await import('./emulator/buildEmulatorPlugin.ts')
+const pluginDir = await buildEmulatorPlugin()
+
 const world = await startWorld({
   port,
   host: '127.0.0.1',
@@ -44,6 +49,7 @@ const world = await startWorld({
       `http://localhost:${pluginPort}`,
       `http://127.0.0.1:${editorPort}`,
     ].join(','),
+    RECORDER_PAGE: join(pluginDir, 'recorder.html'),
     DEBUG: 'true',
     LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
     STYLE_GUIDE_STORY: env['STYLE_GUIDE_STORY'] ?? 'settings/brand-voice',
@@ -72,6 +78,7 @@ const { startEmulator } = await import('./emulator/startEmulator.ts')
 const emulator = await startEmulator({
   port: editorPort,
   pluginPort,
+  pluginDir,
   proxyUrl: world.proxyUrl,
   proxyKey: world.proxyKey,
   fieldName: 'voice_assistant',

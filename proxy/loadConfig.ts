@@ -3,6 +3,8 @@ import * as v from 'valibot'
 export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
+/** Where `npm run build` writes the recorder window (plugin/build/buildRecorderPage.ts). */
+export const DEFAULT_RECORDER_PAGE = 'plugin/dist/recorder.html'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
 
 export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }
@@ -49,6 +51,8 @@ export type Config = {
     /** Take the client address from the last X-Forwarded-For entry (one trusted load balancer in front). */
     trustProxy: boolean
   }
+  /** The built companion recorder window GET /recorder serves (relative paths from the working directory). */
+  recorder: { pagePath: string }
   shutdownGraceMs: number
   /** Open connections the server accepts at once (streams included); more are closed on arrival. */
   maxConnections: number
@@ -127,6 +131,10 @@ const EnvSchema = v.object({
   TRUST_PROXY: v.optional(bool('TRUST_PROXY'), 'false'),
   SHUTDOWN_GRACE_SECONDS: v.optional(intIn('SHUTDOWN_GRACE_SECONDS', 0, 600), '20'),
   MAX_CONNECTIONS: v.optional(intIn('MAX_CONNECTIONS', 1, 100_000), '2000'),
+  RECORDER_PAGE: v.optional(
+    v.pipe(v.string(), v.trim(), v.minLength(1, 'RECORDER_PAGE must not be empty')),
+    DEFAULT_RECORDER_PAGE,
+  ),
   DEBUG: v.optional(bool('DEBUG'), 'false'),
   PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
   LOG_LEVEL: v.optional(
@@ -264,6 +272,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
     },
+    recorder: { pagePath: e.RECORDER_PAGE },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     maxConnections: e.MAX_CONNECTIONS,
   }
