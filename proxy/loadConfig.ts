@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 
-export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-6'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'

@@ -345,7 +345,7 @@ describe('Bedrock failures through the real SDK map to operator-facing codes', (
     const err = await failureOf(collect(seed.stream(request, new AbortController().signal)))
     expect(err.code).toBe('bedrock_model_id_invalid')
     expect(err.message).toContain('not a real')
-    expect(err.hint).toContain('us.anthropic.claude-sonnet-4-5-20250929-v1:0')
+    expect(err.hint).toContain('us.anthropic.claude-sonnet-4-6')
     expect(sim.requests[0]?.modelId).toBe('anthropic.claude-sonnet-4-5-v1:0')
   })
 

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(c.port).toBe(8000)
     expect(c.aws.region).toBe('us-east-1')
     expect(c.bedrock.modelId).toBe(DEFAULT_MODEL_ID)
+    expect(DEFAULT_MODEL_ID).toBe('us.anthropic.claude-sonnet-4-6')
     expect(c.bedrock.maxTokens).toBe(2048)
     expect(c.debug).toBe(false)
     expect(c.logLevel).toBe('info')
@@ -48,6 +49,11 @@ describe('loadConfig', () => {
     const [issue] = issuesOf({ ...base, BEDROCK_MODEL_ID: SEED_MODEL_ID })
     expect(issue).toContain('is not a real Bedrock model id')
     expect(issue).toContain(DEFAULT_MODEL_ID)
+  })
+
+  it('keeps the previous default model id working', () => {
+    const id = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+    expect(loadConfig({ ...base, BEDROCK_MODEL_ID: id }).bedrock.modelId).toBe(id)
   })
 
   it('treats other model ids as opaque', () => {
