@@ -20,6 +20,6 @@ export function proposalMaxTokens(outline: StoryOutline, caps: ModelCapabilities
     if (typeof value === 'string') chars += value.length
     else if (value && typeof value === 'object') chars += JSON.stringify(value).length / 2
   }
-  const needed = OVERHEAD + Math.ceil(chars / 3) + (caps.reasoning === 'always' ? REASONING : 0)
+  const needed = OVERHEAD + Math.ceil(chars / 2.5) + (caps.reasoning === 'always' ? REASONING : 0)
   return Math.min(caps.maxOutputTokens, Math.max(floor, Math.min(needed, CEILING)))
 }
