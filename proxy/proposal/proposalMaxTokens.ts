@@ -10,7 +10,7 @@ const CEILING = 32_000
 
 /**
  * maxTokens for a proposal turn: enough to rewrite or translate every writable text of the story as JSON
- * (~3 characters per token), never below the configured floor nor above what the model can write.
+ * (~2.5 characters per token: JSON escapes, other languages and newer tokenizers), never below the configured floor nor above what the model can write.
  */
 export function proposalMaxTokens(outline: StoryOutline, caps: ModelCapabilities, floor: number): number {
   let chars = 0
