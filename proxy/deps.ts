@@ -64,6 +64,8 @@ export type ModelReply = {
 
 export interface Bedrock {
   readonly modelId: string
+  /** The capability family the operator named (BEDROCK_MODEL_FAMILY) when the id does not say it. */
+  readonly modelFamily?: string
   readonly region: string
   /**
    * ConverseStream. Yields events as they arrive; throws AppError (mapped AWS failure) and ends with

@@ -29,6 +29,8 @@ export type CreateBedrockOptions = {
    */
   client: BedrockRuntimeClient
   modelId: string
+  /** BEDROCK_MODEL_FAMILY: the capability row for an id the table cannot read (application inference profiles). */
+  modelFamily?: string
   region: string
   maxTokens: number
   /** Time allowed until Claude's first event, and between two events. @default 30000 */
@@ -43,11 +45,12 @@ export type CreateBedrockOptions = {
  * own signal aborts: then its reason is rethrown (an AbortSignal.timeout reason becomes `upstream_timeout`).
  */
 export function createBedrock(opts: CreateBedrockOptions): Bedrock {
-  const { client, modelId, region, maxTokens, firstTokenTimeoutMs = 30_000, converseTimeoutMs = 60_000 } = opts
+  const { client, modelId, modelFamily, region, maxTokens } = opts
+  const { firstTokenTimeoutMs = 30_000, converseTimeoutMs = 60_000 } = opts
   const retry = { retries: 2, baseDelayMs: 250, maxDelayMs: 2000, ...opts.retry }
   const ctx = { modelId, region }
   // Never ask for more than the model can write: Bedrock refuses a maxTokens above the model's limit.
-  const maxOutputTokens = modelCapabilities(modelId).maxOutputTokens
+  const maxOutputTokens = modelCapabilities(modelId, modelFamily).maxOutputTokens
 
   async function* stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
     const input = converseInput(request, modelId, maxTokens, maxOutputTokens)
@@ -114,7 +117,7 @@ export function createBedrock(opts: CreateBedrockOptions): Bedrock {
     }
   }
 
-  return { modelId, region, stream, converse }
+  return { modelId, ...(modelFamily ? { modelFamily } : {}), region, stream, converse }
 }
 
 function converseInput(

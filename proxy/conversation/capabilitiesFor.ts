@@ -9,6 +9,6 @@ const learned = new WeakMap<Bedrock, ModelCapabilities>()
  */
 export function capabilitiesFor(bedrock: Bedrock): ModelCapabilities {
   let caps = learned.get(bedrock)
-  if (!caps) learned.set(bedrock, (caps = modelCapabilities(bedrock.modelId)))
+  if (!caps) learned.set(bedrock, (caps = modelCapabilities(bedrock.modelId, bedrock.modelFamily)))
   return caps
 }

@@ -59,15 +59,21 @@ function caps(
   return { forcedToolChoice, strictTools, cacheMinTokens, maxOutputTokens, reasoning }
 }
 
+/** The family names an operator may give for a model id the table cannot read (BEDROCK_MODEL_FAMILY). */
+export const MODEL_FAMILIES: readonly string[] = TABLE.map(([family]) => family)
+
 /** `arn:…:inference-profile/us.anthropic.claude-x` or `us.anthropic.claude-x-v1:0` → `claude-x-v1:0`. */
 export function modelName(modelId: string): string {
   const resource = modelId.trim().toLowerCase().split('/').at(-1) ?? ''
   return resource.replace(/^(?:[a-z]{2,6}(?:-[a-z]+)?\.)?(?:anthropic\.)?/, '')
 }
 
-/** The capability row for a `BEDROCK_MODEL_ID` (profile id, base id or ARN); a fresh object each call. */
-export function modelCapabilities(modelId: string): ModelCapabilities {
-  const name = modelName(modelId)
+/**
+ * The capability row for a `BEDROCK_MODEL_ID` (profile id, base id or ARN), or for the family the operator named
+ * (an application inference profile's ARN does not say which model it wraps); a fresh object each call.
+ */
+export function modelCapabilities(modelId: string, named?: string): ModelCapabilities {
+  const name = named ?? modelName(modelId)
   const hit = TABLE.find(([family]) => name.startsWith(family) && SUFFIX.test(name.slice(family.length)))
   const [family, row] = hit ? hit : /^claude-/.test(name) ? ['claude-unknown', UNKNOWN_CLAUDE] : ['unknown', UNKNOWN]
   return { family, toolUse: true, maxCachePoints: MAX_CACHE_POINTS, ...row }

@@ -125,6 +125,31 @@ describe.each(FAMILIES)('$family', ({ id, family, strict, forced }) => {
   })
 })
 
+describe('an application inference profile with BEDROCK_MODEL_FAMILY', () => {
+  let world: World
+  beforeAll(async () => {
+    world = await startWorld({
+      env: {
+        BEDROCK_MODEL_ID: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5',
+        BEDROCK_MODEL_FAMILY: 'claude-sonnet-4-6',
+      },
+    })
+  })
+  afterAll(async () => world?.close())
+
+  it('gets the named family’s strict tools and cache points instead of the conservative defaults', async () => {
+    world.bedrock.script(reply.text('ok'))
+    await fetch(`${world.proxyUrl}/api/conversation`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PROXY_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, messages: [{ role: 'user', content: 'hi' }] }),
+    }).then((r) => r.arrayBuffer())
+    const body = world.bedrock.requests[0]!.body
+    expect(body.toolConfig.tools[0].toolSpec.strict).toBe(true)
+    expect(body.system.at(-1)).toEqual({ cachePoint: { type: 'default' } })
+  })
+})
+
 describe('when the table is too optimistic for a model (it changed after the table was written)', () => {
   let world: World
   beforeAll(async () => {

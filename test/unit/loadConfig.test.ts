@@ -56,6 +56,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, BEDROCK_MODEL_ID: id }).bedrock.modelId).toBe(id)
   })
 
+  it('takes BEDROCK_MODEL_FAMILY for an id that does not name its model, and names the families it knows', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5'
+    const c = loadConfig({ ...base, BEDROCK_MODEL_ID: arn, BEDROCK_MODEL_FAMILY: 'Claude-Sonnet-4-6' })
+    expect(c.bedrock).toMatchObject({ modelId: arn, modelFamily: 'claude-sonnet-4-6' })
+    expect(describeConfig(c)).toMatchObject({ modelFamily: 'claude-sonnet-4-6' })
+    expect(describeConfig(loadConfig({ ...base, BEDROCK_MODEL_ID: arn }))).toMatchObject({ modelFamily: 'unknown' })
+    expect(describeConfig(loadConfig(base))).toMatchObject({ modelFamily: 'claude-sonnet-4-6' })
+    const [issue] = issuesOf({ ...base, BEDROCK_MODEL_FAMILY: 'gpt-5' })
+    expect(issue).toMatch(/BEDROCK_MODEL_FAMILY must be one of .*claude-sonnet-4-6/)
+  })
+
   it('treats other model ids as opaque', () => {
     expect(loadConfig({ ...base, BEDROCK_MODEL_ID: 'anthropic.claude-sonnet-4-6' }).bedrock.modelId).toBe(
       'anthropic.claude-sonnet-4-6',

@@ -86,6 +86,14 @@ describe('modelCapabilities', () => {
     }
   })
 
+  it('takes the family the operator names for an opaque application inference profile', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5'
+    expect(modelCapabilities(arn, 'claude-haiku-4-5')).toMatchObject({
+      family: 'claude-haiku-4-5',
+      cacheMinTokens: 4096,
+    })
+  })
+
   it('returns a fresh object, so a port can learn what its model rejects', () => {
     const a = modelCapabilities(DEFAULT_MODEL_ID)
     a.forcedToolChoice = false
