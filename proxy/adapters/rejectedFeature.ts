@@ -3,7 +3,8 @@ import { AppError } from '../http/appError.ts'
 /** Bedrock's ValidationException texts for a model that does not take a request feature (see the simulator). */
 const REJECTIONS: Array<[feature: 'forcedToolChoice' | 'strictTools', pattern: RegExp]> = [
   ['forcedToolChoice', /tool_choice[^.]*(?:"tool"|"any")[^.]*not supported/i],
-  ['strictTools', /tools\.\d+\.custom\.strict|strict[^.]*not (?:supported|permitted)/i],
+  // A strict schema refused for a keyword counts too: the same tool without strict is accepted.
+  ['strictTools', /tools\.\d+\.custom\.(?:strict|input_schema)|strict[^.]*not (?:supported|permitted)/i],
 ]
 
 /** Which feature a failed call was refused for, so the turn can retry without it; undefined for anything else. */

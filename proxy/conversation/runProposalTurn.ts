@@ -9,12 +9,12 @@ import { systemPrompt } from './systemPrompt.ts'
 import { isBlok } from '../story/walkBloks.ts'
 import type { Component, Deps, ModelRequest, Story } from '../deps.ts'
 import type { Emit } from './runConversation.ts'
-import { streamProposalCall, type ProposalCall, type StreamProposalOptions } from './streamProposalCall.ts'
+import { streamProposalCall, type StreamProposalOptions } from './streamProposalCall.ts'
 import { capabilitiesFor } from './capabilitiesFor.ts'
 import { focusNote } from './focusNote.ts'
 import { withCachePoints, withHistoryPoint } from '../proposal/cachePoints.ts'
 import { proposalMaxTokens } from '../proposal/proposalMaxTokens.ts'
-import { rejectedFeature } from '../adapters/rejectedFeature.ts'
+import { retryWithout } from './retryWithout.ts'
 
 export type ProposalTurnInput = {
   body: ConversationBody
@@ -75,19 +75,8 @@ export async function runProposalTurn(
   }
   const call = (extra: Partial<ModelRequest>, opts: Partial<StreamProposalOptions> = {}) =>
     streamProposalCall(deps, requestFor(extra), { outline, signal, emit, onChange, ...opts })
-  let first: ProposalCall
-  try {
-    first = await call({})
-  } catch (err) {
-    // Refused before anything streamed: this model takes no strict tools after all; remember it and ask again.
-    if (signal.aborted || rejectedFeature(err) !== 'strictTools' || !caps.strictTools) throw err
-    caps.strictTools = false
-    deps.log.warn('model refused strict tools; proposals continue without', {
-      requestId,
-      modelId: deps.bedrock.modelId,
-    })
-    first = await call({})
-  }
+  const learn = { log: deps.log, requestId, modelId: deps.bedrock.modelId, signal }
+  const first = await retryWithout('strictTools', caps, learn, () => call({}))
   if (!first.tool) return
   let question = first.tool.built.question
   let unresolved: Problem[] = first.tool.built.problems
@@ -113,19 +102,8 @@ export async function runProposalTurn(
           },
           { emitText: false },
         )
-      let repair: ProposalCall
-      try {
-        repair = await repairCall(caps.forcedToolChoice)
-      } catch (err) {
-        // Some models refuse forced tool choice: ask in words instead, and never force on this model again.
-        if (signal.aborted || rejectedFeature(err) !== 'forcedToolChoice' || !caps.forcedToolChoice) throw err
-        caps.forcedToolChoice = false
-        deps.log.warn('model refused forced tool choice; the repair round asks in words', {
-          requestId,
-          modelId: deps.bedrock.modelId,
-        })
-        repair = await repairCall(false)
-      }
+      // Some models refuse forced tool choice: the round then asks in words.
+      const repair = await retryWithout('forcedToolChoice', caps, learn, () => repairCall(caps.forcedToolChoice))
       const fixed = repair.tool?.built
       if (fixed) {
         // Original problems Claude did not fix keep their reason; new problems replace the old ones for that field.
