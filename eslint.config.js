@@ -58,6 +58,10 @@ export default tseslint.config(
           ],
         },
       ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'The story domain loads nothing: the edge passes converters in.' },
+      ],
     },
   },
 )

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
 import type { UpgradeWebSocket } from 'hono/ws'
@@ -7,10 +6,9 @@ import { AppError } from './http/appError.ts'
 import type { AppEnv } from './http/appEnv.ts'
 import type { Deps } from './deps.ts'
 import { createLifecycle, type Lifecycle } from './lifecycle.ts'
-import { requireApiKey } from './http/auth.ts'
-import { clientAddress } from './http/clientAddress.ts'
-import { rateLimit, type RateLimit } from './http/rateLimit.ts'
-import { enforceTokenBudget, type BudgetGate } from './http/tokenBudget.ts'
+import { apiGuards } from './http/apiGuards.ts'
+import type { RateLimit } from './http/rateLimit.ts'
+import type { BudgetGate } from './http/tokenBudget.ts'
 import { createMemoryState } from './state/memoryState.ts'
 import { createStateRateLimiter } from './state/stateRateLimiter.ts'
 import { createStateTicketStore } from './state/stateTicketStore.ts'
@@ -18,10 +16,11 @@ import { createStateTokenBudget } from './state/stateTokenBudget.ts'
 import { createStoryLock } from './state/storyLock.ts'
 import { requestId } from './http/requestId.ts'
 import { onError } from './http/onError.ts'
-import { registerChangesRoutes } from './changes/changesRoutes.ts'
-import { registerConversationRoutes } from './conversation/conversationRoutes.ts'
-import { registerHealthRoutes } from './health/healthRoutes.ts'
-import { registerTranscribeRoutes } from './transcript/transcriptRoutes.ts'
+import { changesRoutes } from './changes/changesRoutes.ts'
+import { conversationRoutes } from './conversation/conversationRoutes.ts'
+import { healthRoutes } from './health/healthRoutes.ts'
+import { livenessRoutes } from './health/livenessRoutes.ts'
+import { transcriptRoutes } from './transcript/transcriptRoutes.ts'
 
 export type App = Hono<AppEnv>
 
@@ -35,10 +34,13 @@ export type CreateAppOptions = {
   tokenBudget?: BudgetGate
 }
 
-/** Builds the proxy from its dependencies; no I/O happens here. */
+/**
+ * Builds the proxy from its dependencies; no I/O happens here. Each step of the flow is a sub-app that guards its
+ * own routes (apiGuards); this function only adds what every reply shares and the order they are mounted in.
+ */
 export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   const { config, log, clock } = deps
-  const { lifecycle = createLifecycle() } = options
+  const { lifecycle = createLifecycle(), upgradeWebSocket } = options
   const perMinute = config.access.rateLimitPerMinute
   // Tickets, limits, budgets and story locks live here: in process by default, in Valkey/Redis with REDIS_URL.
   const state = deps.sharedState ?? createMemoryState({ clock })
@@ -54,11 +56,11 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
       log,
     }),
   } = options
+  const guards = apiGuards({ config, rateLimits, tokenBudget })
   const app = new Hono<AppEnv>()
 
-  app.use('*', requestId())
   app.use(
-    '*',
+    requestId(),
     secureHeaders({
       crossOriginResourcePolicy: 'cross-origin',
       crossOriginEmbedderPolicy: false,
@@ -67,9 +69,6 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       overwrite: false,
     }),
-  )
-  app.use(
-    '*',
     cors({
       origin: (origin) => (config.access.allowedOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'OPTIONS'],
@@ -79,54 +78,22 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
       maxAge: 600,
     }),
   )
-  app.use('*', async function refuseWhileStopping(c, next) {
-    if (lifecycle.shuttingDown && c.req.path !== '/health') {
+  // Mounted ahead of the shutdown gate: the liveness probe keeps answering while running work drains.
+  app.route('/', livenessRoutes(deps))
+  app.use(async function refuseWhileStopping(c, next) {
+    if (lifecycle.shuttingDown) {
       c.header('Connection', 'close')
       throw new AppError({ code: 'shutting_down', message: 'The proxy is shutting down.', retryAfterSeconds: 5 })
     }
     // Every request counts as in-flight work, so SIGTERM waits for a running apply (not only for streams).
     await lifecycle.track(next())
   })
-  // Before the body limit and auth, so floods and key guessing from one address are cut early.
-  app.use(
-    '/api/*',
-    rateLimit(rateLimits.byAddress, (c) => `addr:${clientAddress(c, config.access)}`, 'address'),
-  )
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: config.access.bodyLimitBytes,
-      onError: (c) => {
-        // The unread rest of the body stays on the socket: tell the client not to reuse the connection.
-        c.header('Connection', 'close')
-        throw new AppError({
-          code: 'payload_too_large',
-          message: `The request body is larger than ${config.access.bodyLimitBytes} bytes.`,
-        })
-      },
-    }),
-  )
-  const checkApiKey = requireApiKey(config)
-  app.use('/api/*', async function auth(c, next) {
-    // The transcription WebSocket authenticates with a single-use ticket: browsers cannot send headers there.
-    if (c.req.path === '/api/transcribe' && c.req.method === 'GET') return next()
-    return checkApiKey(c, next)
-  })
-  app.use(
-    '/api/*',
-    rateLimit(rateLimits.byKey, (c) => c.get('apiKey')?.id, 'proxy key'),
-  )
-  app.use('/api/conversation', enforceTokenBudget(tokenBudget))
-  app.use('/api/test-bedrock', enforceTokenBudget(tokenBudget))
 
-  registerHealthRoutes(app, deps)
-  registerConversationRoutes(app, deps, lifecycle)
-  registerChangesRoutes(app, deps, { storyLock: createStoryLock({ state, log }) })
-  if (options.upgradeWebSocket)
-    registerTranscribeRoutes(app, deps, {
-      upgradeWebSocket: options.upgradeWebSocket,
-      tickets: createStateTicketStore({ state }),
-    })
+  app.route('/', healthRoutes(deps, guards))
+  app.route('/', conversationRoutes(deps, { lifecycle, guards }))
+  app.route('/', changesRoutes(deps, guards, { storyLock: createStoryLock({ state, log }) }))
+  if (upgradeWebSocket)
+    app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards, tickets: createStateTicketStore({ state }) }))
 
   const handleError = onError(log)
   app.notFound((c) =>

@@ -1,11 +1,12 @@
 import * as v from 'valibot'
+import { MODEL_FAMILIES, modelCapabilities } from './proposal/modelCapabilities.ts'
 
-export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-6'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
+/** Where `npm run build` writes the recorder window (plugin/build/buildRecorderPage.ts). */
+export const DEFAULT_RECORDER_PAGE = 'plugin/dist/recorder.html'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
-/** The playground's editor emulator and plugin origins (see dev/playground.ts). */
-export const PLAYGROUND_ORIGINS = ['http://localhost:7071', 'http://127.0.0.1:7071', 'http://127.0.0.1:7070']
 
 export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }
 
@@ -24,7 +25,14 @@ export type Config = {
     transcribeEndpoint?: string
     bearerTokenIgnored: boolean
   }
-  bedrock: { modelId: string; maxTokens: number; firstTokenTimeoutMs: number; maxRetries: number }
+  bedrock: {
+    modelId: string
+    /** The capability row to use when the model id does not say which model it is (application profiles). */
+    modelFamily?: string
+    maxTokens: number
+    firstTokenTimeoutMs: number
+    maxRetries: number
+  }
   storyblok: {
     token?: { kind: 'personal' | 'oauth'; value: string }
     apiUrl?: string
@@ -55,7 +63,11 @@ export type Config = {
   }
   /** Where state shared by all instances lives; without `redisUrl`, in this process. */
   sharedState: { redisUrl?: string }
+  /** The built companion recorder window GET /recorder serves (relative paths from the working directory). */
+  recorder: { pagePath: string }
   shutdownGraceMs: number
+  /** Open connections the server accepts at once (streams included); more are closed on arrival. */
+  maxConnections: number
 }
 
 export class ConfigError extends Error {
@@ -107,6 +119,17 @@ const EnvSchema = v.object({
     ),
     DEFAULT_MODEL_ID,
   ),
+  BEDROCK_MODEL_FAMILY: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.picklist(
+        ['', ...MODEL_FAMILIES],
+        `BEDROCK_MODEL_FAMILY must be one of ${MODEL_FAMILIES.join(', ')} (or unset: read from BEDROCK_MODEL_ID)`,
+      ),
+    ),
+  ),
   BEDROCK_MAX_TOKENS: v.optional(intIn('BEDROCK_MAX_TOKENS', 1, 64_000), '2048'),
   BEDROCK_TIMEOUT_MS: v.optional(intIn('BEDROCK_TIMEOUT_MS', 100, 600_000), '30000'),
   BEDROCK_MAX_RETRIES: v.optional(intIn('BEDROCK_MAX_RETRIES', 0, 5), '2'),
@@ -141,6 +164,11 @@ const EnvSchema = v.object({
   BODY_LIMIT_BYTES: v.optional(intIn('BODY_LIMIT_BYTES', 1024, 20_000_000), '1048576'),
   TRUST_PROXY: v.optional(bool('TRUST_PROXY'), 'false'),
   SHUTDOWN_GRACE_SECONDS: v.optional(intIn('SHUTDOWN_GRACE_SECONDS', 0, 600), '20'),
+  MAX_CONNECTIONS: v.optional(intIn('MAX_CONNECTIONS', 1, 100_000), '2000'),
+  RECORDER_PAGE: v.optional(
+    v.pipe(v.string(), v.trim(), v.minLength(1, 'RECORDER_PAGE must not be empty')),
+    DEFAULT_RECORDER_PAGE,
+  ),
   DEBUG: v.optional(bool('DEBUG'), 'false'),
   PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
   LOG_LEVEL: v.optional(
@@ -218,8 +246,8 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
   }
   const allowlist = listOf(e.SPACE_ALLOWLIST)
   if (allowlist.some((s) => !/^\d+$/.test(s))) issues.push('SPACE_ALLOWLIST must be comma-separated numeric space ids')
-  const origins =
-    e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN, ...PLAYGROUND_ORIGINS] : listOf(e.ALLOWED_ORIGINS)
+  // Unset means production: only Storyblok's plugin host. The playground passes its own localhost origins.
+  const origins = e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN] : listOf(e.ALLOWED_ORIGINS)
   for (const o of origins) {
     if (o === '*')
       issues.push('ALLOWED_ORIGINS must list exact origins; "*" would let any website spend your AWS budget')
@@ -249,6 +277,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
     },
     bedrock: {
       modelId: e.BEDROCK_MODEL_ID,
+      ...(e.BEDROCK_MODEL_FAMILY ? { modelFamily: e.BEDROCK_MODEL_FAMILY } : {}),
       maxTokens: e.BEDROCK_MAX_TOKENS,
       firstTokenTimeoutMs: e.BEDROCK_TIMEOUT_MS,
       maxRetries: e.BEDROCK_MAX_RETRIES,
@@ -280,7 +309,9 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       trustProxy: e.TRUST_PROXY,
     },
     sharedState: e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {},
+    recorder: { pagePath: e.RECORDER_PAGE },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    maxConnections: e.MAX_CONNECTIONS,
   }
 }
 
@@ -301,6 +332,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     version: config.service.version,
     region: config.aws.region,
     modelId: config.bedrock.modelId,
+    // What the proxy assumes about the model (docs/AWS_SETUP.md#model-capabilities); "unknown" means conservative.
+    modelFamily: modelCapabilities(config.bedrock.modelId, config.bedrock.modelFamily).family,
     storyblokAuth: config.storyblok.token ? `set (${config.storyblok.token.kind})` : 'not set',
     storyblokApi: config.storyblok.apiUrl ?? 'by space region',
     proxyKeys: config.access.apiKeys.length,

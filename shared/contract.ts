@@ -161,12 +161,18 @@ export type ConversationResult = {
   usage?: UsageInfo
 }
 
+/**
+ * The changes one story write makes together, and undoes together: POST /api/changes takes one (`changes`) and
+ * answers with the set it applied and the set that undoes it.
+ */
+export type ChangeSet = ChangeInput[]
+
 /** 200 reply of POST /api/changes. */
 export type ChangesResult = {
   storyId: number
   version: string
-  applied: ChangeInput[]
-  undo: ChangeInput[]
+  applied: ChangeSet
+  undo: ChangeSet
   /** Undo only: fields a human changed since the apply, left alone. */
   conflicts?: Conflict[]
 }

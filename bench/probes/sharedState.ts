@@ -9,12 +9,12 @@ export type SharedStateResult =
   | { status: 'pending'; reason: string }
   | {
       status: 'measured'
-      /** P9a: one proxy with REDIS_URL vs the bench proxy without, same requests interleaved. */
+      /** P10a: one proxy with REDIS_URL vs the bench proxy without, same requests interleaved. */
       cost: Record<
         'apply' | 'conversation',
         { redisMs: Spread; plainMs: Spread; roundTrips: number; commands: Record<string, number> }
       >
-      /** P9b: the same total load of applies on 3 instances + Redis and on 1 instance without. */
+      /** P10b: the same total load of applies on 3 instances + Redis and on 1 instance without. */
       load: {
         perSecond: number
         seconds: number
@@ -90,7 +90,7 @@ async function ready(url: string) {
 }
 
 /**
- * P9: what REDIS_URL costs per request (extra ms, round trips) and whether 3 instances sharing it keep a steady apply
+ * P10: what REDIS_URL costs per request (extra ms, round trips) and whether 3 instances sharing it keep a steady apply
  * load under Storyblok's per-space limit as well as 1 instance does (0 errors, p95 latency).
  */
 export async function measureSharedState(
@@ -115,7 +115,7 @@ export async function measureSharedState(
     await Promise.all(proxies.map((p) => ready(p.url)))
     const [first] = proxies as [Spawned]
 
-    // P9a: an instant model, so the difference is the proxy's own work; pauses keep both under the Storyblok limit.
+    // P10a: an instant model, so the difference is the proxy's own work; pauses keep both under the Storyblok limit.
     world.bedrock.setLatency({ firstTokenDelayMs: 0, tokenDelayMs: 0 })
     const cost = {} as Extract<SharedStateResult, { status: 'measured' }>['cost']
     for (const kind of ['apply', 'conversation'] as const) {
@@ -144,7 +144,7 @@ export async function measureSharedState(
       }
     }
 
-    // P9b: the same steady load of applies, round robin over 3 instances + Redis, then on the one bench instance.
+    // P10b: the same steady load of applies, round robin over 3 instances + Redis, then on the one bench instance.
     sb.rateLimitPerSecond = limitPerSecond
     const runLoad = async (urls: string[]) => {
       await sleep(1300)

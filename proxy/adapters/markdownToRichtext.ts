@@ -9,6 +9,7 @@
  */
 import MarkdownIt from 'markdown-it'
 import type Token from 'markdown-it/lib/token.mjs'
+import type { MarkdownToRichtext } from '../story/markdownToRichtext.ts'
 
 type Mark = { type: string; attrs?: Record<string, unknown> }
 type RichNode = { type: string; attrs?: Record<string, unknown>; content?: RichNode[]; text?: string; marks?: Mark[] }
@@ -35,8 +36,8 @@ const BLOCKS: Record<string, (t: Token) => RichNode> = {
   td: () => ({ type: 'tableCell', attrs: { colspan: 1, rowspan: 1, colwidth: null, backgroundColor: null } }),
 }
 
+/** A link's title is dropped on purpose: richtextProblem refuses `custom` attributes (the official keeps it there). */
 function linkMark(t: Token): Mark {
-  const title = t.attrGet('title')
   return {
     type: 'link',
     attrs: {
@@ -45,7 +46,7 @@ function linkMark(t: Token): Mark {
       anchor: null,
       target: null,
       linktype: 'url',
-      custom: title ? { title } : {},
+      custom: {},
     },
   }
 }
@@ -119,7 +120,7 @@ function collapseWhitespace(node: RichNode) {
   if (!node.content.length) delete node.content
 }
 
-export function markdownToRichtext(markdown: string): unknown {
+export const markdownToRichtext: MarkdownToRichtext = (markdown) => {
   const doc: RichNode = { type: 'doc' }
   const stack: RichNode[] = [doc]
   const top = () => stack[stack.length - 1]!
@@ -158,6 +159,6 @@ export function markdownToRichtext(markdown: string): unknown {
 }
 
 /** Kept for callers written when the converter loaded lazily: markdown-it is small and loads with the proxy. */
-export function loadMarkdownToRichtext(): Promise<typeof markdownToRichtext> {
+export function loadMarkdownToRichtext(): Promise<MarkdownToRichtext> {
   return Promise.resolve(markdownToRichtext)
 }

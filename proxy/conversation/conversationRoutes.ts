@@ -1,10 +1,11 @@
-import type { Context, Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { AppError, toErrorBody } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import { ConversationBodySchema, type ConversationResult, type SseEvent } from '../../shared/contract.ts'
 import type { Deps } from '../deps.ts'
 import type { Lifecycle } from '../lifecycle.ts'
+import type { ApiGuards } from '../http/apiGuards.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { toAppError } from '../http/onError.ts'
 import { parseBody } from '../http/parseBody.ts'
@@ -36,13 +37,21 @@ const afterShutdown = (err: unknown, lifecycle: Lifecycle): unknown =>
       })
     : err
 
-export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecycle: Lifecycle) {
+export type ConversationRouteOptions = {
+  lifecycle: Lifecycle
+  /** `guards.tokenBudget` opens the turn's share of the key's daily budget; the route records usage and ends it. */
+  guards: ApiGuards
+}
+
+/** `POST /api/conversation`: one turn, streamed as SSE (or one JSON reply with `Accept: application/json`). */
+export function conversationRoutes(deps: Deps, { lifecycle, guards }: ConversationRouteOptions): Hono<AppEnv> {
   const { config, log, bedrock, storyblok, clock } = deps
+  const app = new Hono<AppEnv>()
   // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
   const styleGuides = createStyleGuides({ storyblok, clock, log, ttlMs: config.storyblok.schemaTtlMs })
   const storyReads = createStoryReads({ storyblok, clock, ttlMs: config.storyblok.storyReadCacheMs })
 
-  app.post('/api/conversation', async (c) => {
+  app.post('/api/conversation', guards.keyed, guards.tokenBudget, async (c) => {
     const body = await parseBody(c, ConversationBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
     const requestId = c.get('requestId')
@@ -101,4 +110,5 @@ export function registerConversationRoutes(app: Hono<AppEnv>, deps: Deps, lifecy
       await lifecycle.track(work)
     })
   })
+  return app
 }

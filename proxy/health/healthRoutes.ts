@@ -1,13 +1,15 @@
-import type { Hono } from 'hono'
+import { Hono } from 'hono'
 import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
+import type { ApiGuards } from '../http/apiGuards.ts'
 import type { Deps } from '../deps.ts'
 
-export function registerHealthRoutes(app: Hono<AppEnv>, { config, credentials, bedrock, clock, sharedState }: Deps) {
-  app.get('/health', (c) =>
-    c.json({ status: 'healthy', service: config.service.name, version: config.service.version }),
-  )
-
+/** `GET /ready` (public) and the debug-only `GET /api/test-bedrock` (keyed, spends budget). */
+export function healthRoutes(
+  { config, credentials, bedrock, clock, sharedState }: Deps,
+  guards: ApiGuards,
+): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
   app.get('/ready', async (c) => {
     const [creds, state] = await Promise.all([credentials.check(), sharedState?.health()])
     const checks = {
@@ -29,7 +31,7 @@ export function registerHealthRoutes(app: Hono<AppEnv>, { config, credentials, b
   })
 
   /** One tiny Converse call; only with DEBUG=true, since it spends tokens. */
-  app.get('/api/test-bedrock', async (c) => {
+  app.get('/api/test-bedrock', guards.keyed, guards.tokenBudget, async (c) => {
     if (!config.debug)
       throw new AppError({
         code: 'not_found',
@@ -53,4 +55,5 @@ export function registerHealthRoutes(app: Hono<AppEnv>, { config, credentials, b
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens },
     })
   })
+  return app
 }

@@ -3,6 +3,19 @@ import { fieldKey, isDefaultLanguage, LANGUAGE_CODE } from '../../shared/fieldKe
 import { targetKey, type StoryOutline } from '../story/storyOutline.ts'
 import { validateChange } from '../story/validateChange.ts'
 import { isRecord } from '../../shared/isRecord.ts'
+import type { MarkdownToRichtext } from '../story/markdownToRichtext.ts'
+
+/**
+ * A new list item's `fields` arrive as `[{name, value}]` (strict schemas cannot express a free-form object);
+ * the validator takes the `{name: value}` object, which is also still accepted as sent.
+ */
+function itemFields(value: unknown): unknown {
+  if (!isRecord(value) || !Array.isArray(value['fields'])) return value
+  const pairs = value['fields'].filter(
+    (f): f is Record<string, unknown> => isRecord(f) && typeof f['name'] === 'string',
+  )
+  return { ...value, fields: Object.fromEntries(pairs.map((f) => [f['name'] as string, f['value']])) }
+}
 
 /** A proposed change that failed validation; fed back to Claude in the repair round. */
 export type Problem = {
@@ -17,13 +30,18 @@ export type Problem = {
 export type ItemResult = { change: Change; problem?: never } | { problem: Problem; change?: never }
 
 /** One element of the tool's `changes` array → a validated Change, or the reason it cannot be one. */
-export function changeFromToolItem(item: unknown, index: number, outline: StoryOutline): ItemResult {
+export function changeFromToolItem(
+  item: unknown,
+  index: number,
+  outline: StoryOutline,
+  markdownToRichtext: MarkdownToRichtext,
+): ItemResult {
   if (!isRecord(item) || typeof item['blockUid'] !== 'string' || typeof item['field'] !== 'string') {
     return { problem: { index, reason: 'each change needs "blockUid", "field" and "value"' } }
   }
   const blockUid = item['blockUid']
   const field = item['field']
-  const value = item['value']
+  const value = itemFields(item['value'])
   const rawLanguage = typeof item['language'] === 'string' && item['language'] !== '' ? item['language'] : undefined
   const language = rawLanguage ?? (outline.language === 'default' ? undefined : outline.language)
   const base = { index, blockUid, field, ...(language ? { language } : {}), value }
@@ -47,6 +65,7 @@ export function changeFromToolItem(item: unknown, index: number, outline: StoryO
   const result = validateChange(target.field, value, {
     language: isList ? undefined : effective,
     components: outline.components,
+    markdownToRichtext,
   })
   if (!result.ok) return { problem: { ...base, reason: result.reason } }
   if (!target.saved) return { problem: { ...base, reason: 'this block is not saved yet; save the story first' } }
@@ -90,14 +109,18 @@ export function invalidChange(problem: Problem, outline: StoryOutline): Change |
 export type BuiltProposal = { changes: Change[]; problems: Problem[]; question?: string }
 
 /** The complete tool input → validated changes (last one wins per field) and problems. */
-export function buildProposal(input: unknown, outline: StoryOutline): BuiltProposal {
+export function buildProposal(
+  input: unknown,
+  outline: StoryOutline,
+  markdownToRichtext: MarkdownToRichtext,
+): BuiltProposal {
   if (!isRecord(input))
     return { changes: [], problems: [{ index: -1, reason: 'the tool input must be an object with "changes"' }] }
   const items = Array.isArray(input['changes']) ? input['changes'] : []
   const byId = new Map<string, Change>()
   const problems: Problem[] = []
   items.forEach((item, index) => {
-    const result = changeFromToolItem(item, index, outline)
+    const result = changeFromToolItem(item, index, outline, markdownToRichtext)
     if (result.change) byId.set(result.change.id, result.change)
     else problems.push(result.problem)
   })

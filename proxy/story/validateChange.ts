@@ -1,10 +1,9 @@
-// eslint-disable-next-line no-restricted-imports -- TODO(issue 12): the converter is passed in
-import { markdownToRichtext } from '../adapters/markdownToRichtext.ts'
 import { fieldKey, isDefaultLanguage } from '../../shared/fieldKey.ts'
 import { richtextProblem, richtextShapeProblem } from './richtextProblem.ts'
 import type { Component } from '../deps.ts'
 import { writableField, type WritableField } from './writableFields.ts'
 import { isRecord } from '../../shared/isRecord.ts'
+import type { MarkdownToRichtext } from './markdownToRichtext.ts'
 
 export type ValidatedChange =
   | { ok: true; key: string; language: string; value: unknown; reason?: never }
@@ -19,6 +18,8 @@ export type ValidateOptions = {
    * highlight): only the document shape is checked, embedded bloks still refused.
    */
   lenientRichtext?: boolean
+  /** Turns a Markdown string for a richtext field into its document; needed only where such a value may come. */
+  markdownToRichtext?: MarkdownToRichtext
   /** bloks: the space's components, to validate a new item's fields. */
   components?: readonly Component[]
   /** bloks: `_uid` for a new item. @default crypto.randomUUID */
@@ -38,6 +39,12 @@ function validDatetime(s: string): boolean {
 
 const fail = (reason: string): ValidatedChange => ({ ok: false, reason })
 
+function richtextFrom(markdown: string, markdownToRichtext: MarkdownToRichtext | undefined): unknown {
+  // A caller that may see Markdown must pass the converter: a missing one is a wiring mistake, not a bad value.
+  if (!markdownToRichtext) throw new Error('validateChange() needs options.markdownToRichtext for Markdown richtext')
+  return markdownToRichtext(markdown)
+}
+
 /** A new item for a bloks list: `{component, fields}` from Claude, or the stored shape `{_uid, component, …}` back from the editor. */
 function newBlok(
   field: WritableField,
@@ -45,6 +52,7 @@ function newBlok(
   options: ValidateOptions,
 ): { value: unknown } | { reason: string } {
   const { components = [], newUid = () => globalThis.crypto.randomUUID(), lenientRichtext = false } = options
+  const { markdownToRichtext } = options
   const allowed = field.allowed ?? []
   if (!isRecord(value) || typeof value['component'] !== 'string')
     return { reason: `"${field.label}" needs a new item like {"component": "${allowed[0] ?? '…'}", "fields": {…}}` }
@@ -59,7 +67,7 @@ function newBlok(
   for (const [key, v] of Object.entries(source)) {
     const wf = writableField(key, component.schema[key])
     if (!wf) return { reason: `"${key}" cannot be set on a new ${name}` }
-    const checked = validateChange(wf, v, { lenientRichtext })
+    const checked = validateChange(wf, v, { lenientRichtext, markdownToRichtext })
     if (!checked.ok) return { reason: checked.reason }
     out[key] = checked.value
   }
@@ -93,7 +101,7 @@ function valueFor(
     }
     case 'richtext': {
       if (value === '') return { value: '' }
-      const doc = typeof value === 'string' ? markdownToRichtext(value) : value
+      const doc = typeof value === 'string' ? richtextFrom(value, options.markdownToRichtext) : value
       const problem = lenientRichtext ? richtextShapeProblem(doc) : richtextProblem(doc, field.toolbar)
       return problem ? { reason: `"${field.label}": ${problem}` } : { value: doc }
     }

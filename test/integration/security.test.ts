@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../proxy/createApp.ts'
+import { createLifecycle } from '../../proxy/lifecycle.ts'
 import { findApiKey } from '../../proxy/http/auth.ts'
 import { createRateLimiter } from '../../proxy/http/rateLimit.ts'
 import { createTokenBudget } from '../../proxy/http/tokenBudget.ts'
@@ -94,6 +95,26 @@ describe('API keys', () => {
   it('never asks for a key on /health and /ready', async () => {
     expect((await world.app.request('/health')).status).toBe(200)
     expect([200, 503]).toContain((await world.app.request('/ready')).status)
+  })
+})
+
+describe('route guards', () => {
+  it('asks for a key on every keyed route, whatever the body', async () => {
+    for (const path of ['/api/conversation', '/api/changes', '/api/test-bedrock']) {
+      const method = path === '/api/test-bedrock' ? 'GET' : 'POST'
+      const res = await world.app.request(path, { method, headers: { 'content-type': 'application/json' } })
+      await expectEnvelope(res, 401, 'unauthorized')
+    }
+  })
+
+  it('refuses new work with 503 shutting_down while draining, and still answers /health', async () => {
+    const lifecycle = createLifecycle()
+    const app = createApp(world.deps, { lifecycle })
+    await lifecycle.shutdown(0)
+    expect((await app.request('/health')).status).toBe(200)
+    await expectEnvelope(await app.request('/ready'), 503, 'shutting_down')
+    await expectEnvelope(await app.request(post(TEST_PROXY_KEY)), 503, 'shutting_down')
+    await expectEnvelope(await app.request('/api/nope'), 503, 'shutting_down')
   })
 })
 

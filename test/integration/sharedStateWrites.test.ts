@@ -181,8 +181,10 @@ describe.skipIf(!redisAvailable())('Redis killed mid-run and restarted', () => {
     expect((await refusedAnswer.json()).error.code).toBe('state_unavailable')
     const refusedTicket = await fetch(`${at(0)}/api/transcribe/ticket`, { method: 'POST', headers: headers() })
     expect(refusedTicket.status).toBe(503)
-    // Rate limits fail open: the request passes them and reaches the router (404: no such route).
-    expect((await fetch(`${at(1)}/api/no-such-route`, { headers: headers() })).status).toBe(404)
+    // Rate limits fail open: the request passes the address and key limits and reaches the route (400: empty body).
+    const passed = await fetch(`${at(1)}/api/changes`, { method: 'POST', headers: headers(), body: '{}' })
+    expect(passed.status).toBe(400)
+    expect((await passed.json()).error.code).toBe('bad_request')
     const notReady = await fetch(`${at(0)}/ready`)
     expect(notReady.status).toBe(503)
     expect((await notReady.json()).checks.sharedState).toMatchObject({ ok: false, kind: 'redis' })

@@ -8,7 +8,6 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STATUS, type ErrorCode } from '../../proxy/http/appError.ts'
 import { createApp, type App } from '../../proxy/createApp.ts'
-import { registerTranscribeRoutes } from '../../proxy/transcript/transcriptRoutes.ts'
 import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../../dev/simulators/storyblok.ts'
 import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
@@ -457,11 +456,8 @@ beforeAll(async () => {
   })
   world.storyblok.rateLimitPerSecond = 1_000_000
   world.bedrock.setLatency({ firstTokenDelayMs: 0, tokenDelayMs: 0 })
-  app = createApp(world.deps)
-  // The WebSocket route is mounted by the served app; in process, mount it without an upgrader if createApp does not.
-  if (!app.routes.some((r) => r.path === '/api/transcribe/ticket')) {
-    registerTranscribeRoutes(app, world.deps, { upgradeWebSocket: (() => async () => undefined) as never })
-  }
+  // In process there is no socket to upgrade: a stand-in upgrader mounts the voice routes all the same.
+  app = createApp(world.deps, { upgradeWebSocket: (() => async () => undefined) as never })
 })
 afterAll(async () => {
   await world?.close()

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { buildProposal, changeFromToolItem, invalidChange } from '../../../proxy/proposal/buildProposal.ts'
 import { repairMessages } from '../../../proxy/proposal/repairPrompt.ts'
 import { storyOutline } from '../../../proxy/story/storyOutline.ts'
@@ -6,10 +6,8 @@ import { DEMO_UIDS } from '../../../dev/simulators/storyblokSeed.ts'
 import { demo } from './demo.ts'
 import { loadMarkdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
 
-// The converter loads on first need in the proxy; these tests validate richtext straight away.
-beforeAll(async () => {
-  await loadMarkdownToRichtext()
-})
+// The proxy loads the converter at its edge and passes it in; these tests do the same, once.
+const markdownToRichtext = await loadMarkdownToRichtext()
 
 const { components, home, article } = demo()
 const homeOutline = storyOutline({ story: home, components })
@@ -19,6 +17,7 @@ describe('buildProposal', () => {
     const { changes, problems } = buildProposal(
       { changes: [{ blockUid: DEMO_UIDS.faqItem2, field: 'description', value: 'Any framework that speaks JSON.' }] },
       homeOutline,
+      markdownToRichtext,
     )
     expect(problems).toEqual([])
     expect(changes).toEqual([
@@ -48,6 +47,7 @@ describe('buildProposal', () => {
         ],
       },
       homeOutline,
+      markdownToRichtext,
     )
     expect(changes.map((c) => c.field)).toEqual(['text_color'])
     expect(problems.map((p) => p.index)).toEqual([0, 1, 2])
@@ -64,6 +64,7 @@ describe('buildProposal', () => {
         question: ' The hero or the FAQ headline? ',
       },
       homeOutline,
+      markdownToRichtext,
     )
     expect(built.changes.map((c) => c.after)).toEqual(['Two'])
     expect(built.question).toBe('The hero or the FAQ headline?')
@@ -75,6 +76,7 @@ describe('buildProposal', () => {
       { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', value: 'Kurz und klar.' },
       0,
       outline,
+      markdownToRichtext,
     )
     expect(result.change).toMatchObject({
       id: `${DEMO_UIDS.articleRoot}/teaser__i18n__de`,
@@ -86,6 +88,7 @@ describe('buildProposal', () => {
       { blockUid: DEMO_UIDS.articleRoot, field: 'text', value: '## Neu\n\n- eins', language: 'de' },
       1,
       outline,
+      markdownToRichtext,
     )
     expect(rich.change?.before).toBeNull()
     expect(rich.change?.after).toMatchObject({ type: 'doc', content: [{ type: 'heading' }, { type: 'bullet_list' }] })
@@ -95,6 +98,7 @@ describe('buildProposal', () => {
     const { problems } = buildProposal(
       { changes: [{ blockUid: DEMO_UIDS.faqItem1, field: 'headline', value: 'q'.repeat(60) }] },
       homeOutline,
+      markdownToRichtext,
     )
     const shown = invalidChange(problems[0]!, homeOutline)
     expect(shown).toMatchObject({
@@ -110,7 +114,7 @@ describe('buildProposal', () => {
 describe('repairMessages', () => {
   it('feeds every problem back as an error toolResult for the same tool use', () => {
     const input = { changes: [{ blockUid: DEMO_UIDS.faqItem1, field: 'headline', value: 'q'.repeat(60) }] }
-    const { problems } = buildProposal(input, homeOutline)
+    const { problems } = buildProposal(input, homeOutline, markdownToRichtext)
     const [assistant, user] = repairMessages({ toolUseId: 'tu-1', input, text: 'Here you go.', problems })
     expect(assistant).toEqual({
       role: 'assistant',
@@ -135,6 +139,7 @@ describe('buildProposal: new nested blocks', () => {
       },
       0,
       homeOutline,
+      markdownToRichtext,
     )
     expect(result.change).toMatchObject({
       blockUid: DEMO_UIDS.faq,
@@ -155,6 +160,7 @@ describe('buildProposal: new nested blocks', () => {
         { blockUid: DEMO_UIDS.faq, field: 'entries', value: { component: 'banner', fields: { headline: 'x' } } },
         0,
         homeOutline,
+        markdownToRichtext,
       ).problem?.reason,
     ).toBe('"Entries" can only get new items of "tabbed-content-entry"')
   })
@@ -166,6 +172,7 @@ describe('buildProposal: languages', () => {
       { blockUid: DEMO_UIDS.hero, field: 'headline', value: 'x', language: 'de__x' },
       0,
       homeOutline,
+      markdownToRichtext,
     )
     expect(result.problem?.reason).toBe('"de__x" is not a language code')
   })

@@ -1,13 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { validateChange } from '../../../proxy/story/validateChange.ts'
 import { writableFields, type WritableField } from '../../../proxy/story/writableFields.ts'
 import { component, demo } from './demo.ts'
 import { loadMarkdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
 
-// The converter loads on first need in the proxy; these tests validate richtext straight away.
-beforeAll(async () => {
-  await loadMarkdownToRichtext()
-})
+// The proxy loads the converter at its edge and passes it in; these tests do the same, once.
+const markdownToRichtext = await loadMarkdownToRichtext()
 
 const { components } = demo()
 const field = (c: string, name: string): WritableField =>
@@ -73,6 +71,7 @@ describe('validateChange', () => {
     const result = validateChange(
       text,
       '## Why\n\nWe **ship** *fast*. [Docs](https://example.com/docs)\n\n- one\n- two\n\n1. first',
+      { markdownToRichtext },
     )
     expect(result.ok).toBe(true)
     const json = JSON.stringify(result.value)
@@ -87,12 +86,14 @@ describe('validateChange', () => {
 
   it('refuses richtext formatting the field toolbar does not allow', () => {
     const below = field('price-card', 'text_below_button') // toolbar: list only
-    expect(validateChange(below, '- a\n- b')).toMatchObject({ ok: true })
-    expect(validateChange(below, '## Heading')).toEqual({
+    expect(validateChange(below, '- a\n- b', { markdownToRichtext })).toMatchObject({ ok: true })
+    expect(validateChange(below, '## Heading', { markdownToRichtext })).toEqual({
       ok: false,
       reason: '"Text below button": this field does not allow heading level 2',
     })
-    expect(validateChange(field('article-page', 'text'), '![x](https://e.com/x.png)')).toMatchObject({ ok: false })
+    expect(
+      validateChange(field('article-page', 'text'), '![x](https://e.com/x.png)', { markdownToRichtext }),
+    ).toMatchObject({ ok: false })
     expect(
       validateChange(field('article-page', 'text'), { type: 'doc', content: [{ type: 'blok', attrs: {} }] }),
     ).toMatchObject({ ok: false })
