@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import * as v from 'valibot'
 import type { Blok, Component } from '../../proxy/deps.ts'
+import type { SimUser } from './storyblokVersions.ts'
 
 /**
  * Demo data for the Management API simulator, the playground and the browser tests.
@@ -70,7 +71,13 @@ export type SeedStory = {
 
 export type SpaceSeed = { spaceId: number; components: Component[]; stories: SeedStory[] }
 
-export type TokenGrant = { token: string; kind: 'pat' | 'oauth'; spaces: number[] | 'all' }
+export type TokenGrant = {
+  token: string
+  kind: 'pat' | 'oauth'
+  spaces: number[] | 'all'
+  /** The token's owner, the author of its saves in the story versions (default DEMO_USERS.token). */
+  user?: SimUser
+}
 
 export type StoryblokSeed = { spaces: SpaceSeed[]; tokens: TokenGrant[] }
 
