@@ -25,6 +25,62 @@ const MARKS: ReadonlySet<string> = new Set([
   'subscript',
 ])
 
+const NODE_KEYS = new Set(['type', 'content', 'text', 'marks', 'attrs'])
+const TEXT_ALIGN = new Set([null, 'left', 'center', 'right', 'justify'])
+// What a link may point at: the web, mail, phone, an anchor on the page, or a Storyblok story (path or uuid).
+// Anything else (javascript:, data:, vbscript:, file:, protocol-relative //host) is refused: Storyblok's renderers
+// output href as given, and the preview would only show the link text.
+const SAFE_HREF = /^(https?:\/\/[^\s]+|mailto:[^\s]+|tel:[+\d][\d\s().-]*|#[\w.:-]*|\/(?!\/)[^\s]*)$/i
+const LINK_TYPES = new Set(['url', 'story', 'email', 'asset'])
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const isNullish = (v: unknown) => v === undefined || v === null
+const plainString = (v: unknown, max: number) => typeof v === 'string' && v.length <= max && !/[\u0000-\u001f]/.test(v)
+
+/**
+ * Attribute rules per node and mark type: each allowed attribute with its check. Attributes not listed are refused,
+ * so a model (or a forged request) cannot smuggle `custom` attributes or event handlers into stored richtext.
+ */
+const NODE_ATTRS: Record<string, Record<string, (v: unknown) => boolean>> = {
+  paragraph: { textAlign: (v) => TEXT_ALIGN.has((v ?? null) as string | null) },
+  heading: {
+    level: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 6,
+    textAlign: (v) => TEXT_ALIGN.has((v ?? null) as string | null),
+  },
+  ordered_list: { order: (v) => isNullish(v) || (Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e6) },
+  code_block: { class: (v) => isNullish(v) || (typeof v === 'string' && /^language-[\w+#.-]{1,40}$/.test(v)) },
+}
+const MARK_ATTRS: Record<string, Record<string, (v: unknown) => boolean>> = {
+  link: {
+    href: (v) => typeof v === 'string' && v.length <= 2048 && SAFE_HREF.test(v),
+    uuid: (v) => isNullish(v) || (typeof v === 'string' && UUID.test(v)),
+    anchor: (v) => isNullish(v) || (plainString(v, 200) && /^[\w.:-]*$/.test(v as string)),
+    target: (v) => isNullish(v) || v === '_blank' || v === '_self',
+    linktype: (v) => isNullish(v) || LINK_TYPES.has(v as string),
+    // Storyblok keeps extra <a> attributes here (rel, title, data-*); none may be written by the assistant.
+    custom: (v) => isNullish(v) || (isRecord(v) && Object.keys(v).length === 0),
+  },
+}
+
+function attrsProblem(
+  what: string,
+  attrs: unknown,
+  rules: Record<string, (v: unknown) => boolean> | undefined,
+): string | undefined {
+  if (attrs === undefined || attrs === null) return undefined
+  if (!isRecord(attrs)) return `richtext ${what} attributes must be an object`
+  for (const [name, value] of Object.entries(attrs)) {
+    const check = rules?.[name]
+    if (!check) return `richtext ${what} cannot carry the attribute "${name.slice(0, 40)}"`
+    if (!check(value)) {
+      return name === 'href'
+        ? `links may point only to http(s), mailto, tel, #anchors or story paths (got ${JSON.stringify(String(value).slice(0, 80))})`
+        : `richtext ${what} has an invalid "${name}"`
+    }
+  }
+  return undefined
+}
+
 /** Which toolbar button a node or mark needs when the schema customises the toolbar. */
 function toolbarKey(type: string, attrs: Record<string, unknown> | undefined): string | undefined {
   switch (type) {
@@ -88,6 +144,10 @@ export function richtextProblem(doc: unknown, toolbar?: readonly string[]): stri
     if (toolbar && key && !toolbar.includes(key))
       return `this field does not allow ${type === 'heading' ? `heading level ${String(attrMap?.['level'])}` : type.replace('_', ' ')}`
     if (type === 'text' && (typeof text !== 'string' || text === '')) return 'richtext text nodes need non-empty text'
+    const extra = Object.keys(node).find((k) => !NODE_KEYS.has(k))
+    if (extra) return `richtext nodes cannot carry "${extra.slice(0, 40)}"`
+    const nodeAttrs = attrsProblem(type.replace('_', ' '), attrs, NODE_ATTRS[type])
+    if (nodeAttrs) return nodeAttrs
     if (marks === undefined) return undefined
     if (!Array.isArray(marks)) return 'richtext marks must be a list'
     for (const mark of marks) {
@@ -96,6 +156,10 @@ export function richtextProblem(doc: unknown, toolbar?: readonly string[]): stri
         return `richtext mark "${String(markType)}" cannot be written by the assistant`
       const markKey = toolbarKey(markType, undefined)
       if (toolbar && markKey && !toolbar.includes(markKey)) return `this field does not allow ${markType}`
+      const markAttrValue = isRecord(mark) ? mark['attrs'] : undefined
+      if (markType === 'link' && !isRecord(markAttrValue)) return 'richtext links need an href'
+      const markAttrs = attrsProblem(`${markType} mark`, markAttrValue, MARK_ATTRS[markType])
+      if (markAttrs) return markAttrs
     }
     return undefined
   })
