@@ -119,6 +119,7 @@ export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input
       changeSetId: randomUUID(),
       storyId: story.id,
       baseVersion: story.updated_at,
+      ...(body.releaseId ? { releaseId: body.releaseId } : {}),
       changes: [...changes.values()],
       ...(question ? { question } : {}),
     },
