@@ -107,6 +107,11 @@ export type StoryblokSimulator = {
      * so a write based on that read races a concurrent edit.
      */
     afterNextGet(spaceId: number, storyId: number, edit: (content: Blok) => void): void
+    /**
+     * Holds the next PUT of this story until `release()`: `arrived` resolves when it is in, so another writer (a
+     * second proxy instance) can read and write meanwhile.
+     */
+    holdNextPut(spaceId: number, storyId: number): { arrived: Promise<void>; release(): void }
     clear(): void
   }
   /** Deep copy of the saved story (of a release: its copy, or the main draft while it has none), or undefined. */
@@ -146,6 +151,8 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
   const requests: RecordedRequest[] = []
   const queued: QueuedFault[] = []
   const afterGet: Array<{ spaceId: number; storyId: number; edit: (content: Blok) => void }> = []
+  type Hold = { spaceId: number; storyId: number; arrive: () => void; released: Promise<void>; release: () => void }
+  const holds: Hold[] = []
   const userOf = (grant: TokenGrant): SimUser => grant.user ?? DEMO_USERS.token
   const windows = new Map<string, { second: number; count: number }>()
   let lastSaveMs = 0
@@ -271,9 +278,18 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
       latencyMs: 0,
       next: (fault, match = {}) => void queued.push({ fault, match, left: match.times ?? 1 }),
       afterNextGet: (spaceId, storyId, edit) => void afterGet.push({ spaceId, storyId, edit }),
+      holdNextPut: (spaceId, storyId) => {
+        let arrive = () => {}
+        let release = () => {}
+        const arrived = new Promise<void>((r) => (arrive = r))
+        const released = new Promise<void>((r) => (release = r))
+        holds.push({ spaceId, storyId, arrive, released, release })
+        return { arrived, release }
+      },
       clear: () => {
         queued.splice(0)
         afterGet.splice(0)
+        for (const h of holds.splice(0)) h.release()
         sim.faults.latencyMs = 0
       },
     },
@@ -467,6 +483,12 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
       return
     }
 
+    const hold = holds.find((h) => h.spaceId === spaceId && h.storyId === story.id)
+    if (hold) {
+      holds.splice(holds.indexOf(hold), 1)
+      hold.arrive()
+      await hold.released
+    }
     if (!put || !isRecord(put.story)) return send({ status: 422, body: { story: ["can't be blank"] } })
     const lockedBy = space.versions.lockedBy(story.id)
     if (lockedBy && !truthy(put.force_update)) {
