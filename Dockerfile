@@ -18,6 +18,7 @@ FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
+    RECORDER_PAGE=dist/recorder.html \
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 WORKDIR /app
 # Owned by root and read-only for the app user: the process cannot modify its own code (no loader cache either).

@@ -5,7 +5,7 @@ import { TEST_PROXY_KEY } from '../dev/world.ts'
 import { startBedrockSimulator, type BedrockSimulator } from '../dev/simulators/bedrock.ts'
 import { DEMO_PAT, startStoryblokSimulator, type StoryblokSimulator } from '../dev/simulators/storyblok.ts'
 import { startTranscribeSimulator, type TranscribeSimulator } from '../dev/simulators/transcribe.ts'
-import { spawnProxy, type Spawned } from './spawnServer.ts'
+import { proxyEntry as defaultProxyEntry, spawnProxy, type Spawned } from './spawnServer.ts'
 import { startDelayRelay, type DelayRelay } from './delayRelay.ts'
 
 /** The fixed simulated model: first token after 300 ms, then 50 tokens/s. */
@@ -23,7 +23,7 @@ export type BenchWorld = {
   /** SDK clients in this process aimed at the same simulators: the "direct" side of every ratio. */
   direct: { bedrock: BedrockRuntimeClient; transcribe: TranscribeStreamingClient }
   proxyEnv: Record<string, string>
-  /** The proxy's entry file: proxy/main.ts, or a patched copy to try a fix side by side (BENCH_PROXY). */
+  /** The proxy's entry file: the compiled build, proxy/main.ts, or a patched copy (BENCH_PROXY); see proxyEntry(). */
   proxyEntry: string
   proxyNodeArgs: string[]
   close(): Promise<void>
@@ -40,7 +40,7 @@ export function modelAnswer(tokens: number = MODEL.tokens): string {
  */
 export async function startBenchWorld({
   tokens = MODEL.tokens,
-  proxyEntry = 'proxy/main.ts',
+  proxyEntry = defaultProxyEntry(),
   proxyNodeArgs = [],
 }: { tokens?: number; proxyEntry?: string; proxyNodeArgs?: string[] } = {}): Promise<BenchWorld> {
   const restoreEnv = isolateAwsEnv()

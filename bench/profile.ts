@@ -1,9 +1,11 @@
+import { proxyEntry } from './spawnServer.ts'
+
 /** How hard each probe runs. `--quick` is for the smoke test and a first look, not for the closing note. */
 export type Profile = {
   quick: boolean
   only: Set<string> | undefined
   out: string
-  /** BENCH_PROXY: another entry file for the proxy, e.g. a patched copy, measured the same way. */
+  /** BENCH_PROXY: another entry file for the proxy, e.g. a patched copy; default the compiled build, else tsx. */
   proxyEntry: string
   /** BENCH_PROXY_NODE_OPTIONS: extra node flags for the proxy process, e.g. --max-old-space-size=96. */
   proxyNodeArgs: string[]
@@ -12,6 +14,7 @@ export type Profile = {
     concurrent: { concurrency: number; runs: number; batchesPerRun: number }
   }
   p3: { concurrency: number; seconds: number }
+  p9: { turns: number; concurrency: number }
   p5: { runs: number }
   p6: { runs: number }
   p7: { burstSeconds: number }
@@ -21,7 +24,7 @@ export type Profile = {
 const int = (raw: string | undefined, fallback: number) => (raw && /^\d+$/.test(raw) ? Number(raw) : fallback)
 
 /** Flags: --quick, --only=P1,P2,P8, --out=path. Env: BENCH_P3_SECONDS, BENCH_STREAMS (concurrent streams), BENCH_PROXY,
- * BENCH_PROXY_NODE_OPTIONS. */
+ * BENCH_PROXY_NODE_OPTIONS, BENCH_P9_TURNS. */
 export function profileFrom(argv: string[], env: Record<string, string | undefined>): Profile {
   const quick = argv.includes('--quick')
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7)
@@ -38,7 +41,7 @@ export function profileFrom(argv: string[], env: Record<string, string | undefin
         )
       : undefined,
     out,
-    proxyEntry: env['BENCH_PROXY'] ?? 'proxy/main.ts',
+    proxyEntry: proxyEntry(env),
     proxyNodeArgs: (env['BENCH_PROXY_NODE_OPTIONS'] ?? '').split(/\s+/).filter(Boolean),
     p1: {
       single: quick ? { runs: 3, batchesPerRun: 1 } : { runs: 5, batchesPerRun: 3 },
@@ -46,6 +49,7 @@ export function profileFrom(argv: string[], env: Record<string, string | undefin
     },
     p3: { concurrency: streams, seconds: int(env['BENCH_P3_SECONDS'], quick ? 5 : 60) },
     p5: { runs: quick ? 2 : 7 },
+    p9: { turns: int(env['BENCH_P9_TURNS'], quick ? 40 : 600), concurrency: 10 },
     p6: { runs: quick ? 2 : 7 },
     p7: { burstSeconds: quick ? 1 : 3 },
     p8: { runs: quick ? 3 : 7 },

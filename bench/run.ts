@@ -9,13 +9,15 @@ import { describeMachine } from './machine.ts'
 import { measureBundle } from './probes/bundle.ts'
 import { measureCancel } from './probes/cancel.ts'
 import { measureColdStart } from './probes/coldStart.ts'
+import { measureCpuPerTurn } from './probes/cpuPerTurn.ts'
 import { measureLatency } from './probes/latency.ts'
 import { measureSoak } from './probes/soak.ts'
 import { measureTranscribe } from './probes/transcribe.ts'
 import { measureWriteBack } from './probes/writeBack.ts'
 import { profileFrom, wants } from './profile.ts'
-import { rowsFromResults, type Results } from './rowsFromResults.ts'
-import { REPO } from './spawnServer.ts'
+import { rowsFromResults, type Placement, type Results } from './rowsFromResults.ts'
+import { canPin, COMPILED_PROXY, pinProcess, REPO } from './spawnServer.ts'
+import { staleBuild } from './staleBuild.ts'
 import { renderTable } from './table.ts'
 
 const profile = profileFrom(process.argv.slice(2), process.env)
@@ -40,8 +42,10 @@ async function step(id: string, label: string, fn: () => Promise<void>, enabled 
 }
 
 const m = results.machine
+const stale = profile.proxyEntry === COMPILED_PROXY ? staleBuild() : undefined
+if (stale) say(`warning: ${COMPILED_PROXY} is older than ${stale}; run npm run build:proxy to measure the current code`)
 say(`${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${m.load.join(' ')}${profile.quick ? ' (quick)' : ''}`)
-const needsWorld = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P8'].some((id) => wants(profile, id))
+const needsWorld = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9'].some((id) => wants(profile, id))
 let world: Awaited<ReturnType<typeof startBenchWorld>> | undefined
 if (needsWorld) {
   try {
@@ -54,23 +58,46 @@ if (needsWorld) {
 }
 try {
   if (world) {
+    const w = world
     const latency = wants(profile, 'P1') || wants(profile, 'P2')
-    await step(
-      'P1',
-      'P1/P2: 1 stream at a time, proxied and direct interleaved',
-      async () => {
-        results.latencySingle = await measureLatency(world, { concurrency: 1, ...profile.p1.single })
-      },
-      latency,
-    )
-    await step(
-      'P1',
-      `P1/P2: ${profile.p1.concurrent.concurrency} concurrent streams, interleaved`,
-      async () => {
-        results.latencyConcurrent = await measureLatency(world, profile.p1.concurrent)
-      },
-      latency,
-    )
+    // Pinned: the proxy alone on core 0, this process (clients, simulators, the direct SDK) on core 1, for both sides.
+    const placements: Placement[] = canPin() ? ['pinned', 'unpinned'] : ['unpinned']
+    if (latency && !placements.includes('pinned')) say('P1/P2: cannot pin here (taskset, 2 cores): unpinned only')
+    const place = (placement: Placement) => {
+      if (!placements.includes('pinned')) return
+      pinProcess(w.proxy.pid, placement === 'pinned' ? '0' : undefined)
+      pinProcess(process.pid, placement === 'pinned' ? '1' : undefined)
+    }
+    results.latency = []
+    try {
+      for (const placement of placements) {
+        place(placement)
+        await step(
+          'P1',
+          `P1/P2 ${placement}: 1 stream at a time, proxied and direct interleaved`,
+          async () => {
+            results.latency?.push({
+              placement,
+              ...(await measureLatency(w, { concurrency: 1, ...profile.p1.single })),
+            })
+          },
+          latency,
+        )
+        await step(
+          'P1',
+          `P1/P2 ${placement}: ${profile.p1.concurrent.concurrency} concurrent streams, interleaved`,
+          async () => {
+            results.latency?.push({ placement, ...(await measureLatency(w, profile.p1.concurrent)) })
+          },
+          latency,
+        )
+      }
+    } finally {
+      place('unpinned')
+    }
+    await step('P9', `P9: proxy CPU per streamed turn over ${profile.p9.turns} turns`, async () => {
+      results.cpuPerTurn = await measureCpuPerTurn(w, profile.p9)
+    })
     await step('P8', 'P8: client disconnect → upstream cancel', async () => {
       results.cancel = await measureCancel(world, profile.p8)
     })
@@ -107,9 +134,7 @@ const mm = describeMachine()
 process.stdout.write(
   `\nStoryblok Voice Assistant benchmark — ${results.finishedAt}${profile.quick ? ' (--quick)' : ''}\n` +
     `Machine: ${mm.cores} cores, ${mm.cpu}, ${mm.memoryGb} GB, Node ${mm.node}, ${mm.platform}; load at start ${m.load.join(' ')}\n` +
-    (profile.proxyEntry !== 'proxy/main.ts' || profile.proxyNodeArgs.length
-      ? `Proxy: ${[...profile.proxyNodeArgs, profile.proxyEntry].join(' ')}\n`
-      : '') +
+    `Proxy: node ${[...profile.proxyNodeArgs, ...(/\.m?js$/.test(profile.proxyEntry) ? [] : ['--import tsx']), profile.proxyEntry].join(' ')}${stale ? ` (STALE: older than ${stale})` : ''}\n` +
     `Model simulator: first token after ${MODEL.firstTokenDelayMs} ms, then ${1000 / MODEL.tokenDelayMs} tokens/s, ${MODEL.tokens} tokens per answer\n\n` +
     renderTable(rowsFromResults(results)) +
     `\n\nJSON: ${path.relative(process.cwd(), out) || out}\n`,

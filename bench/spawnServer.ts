@@ -1,11 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import http from 'node:http'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { isolateAwsEnv } from '../dev/awsEnv.ts'
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url))
+
+/** What `npm run build:proxy` emits and `npm start` runs. */
+export const COMPILED_PROXY = 'dist/proxy/main.js'
+
+/**
+ * The one place that decides which proxy the bench starts: BENCH_PROXY when set (a patched copy, a `.ts` through tsx
+ * or a built `.js` on plain node), else the compiled build when it exists, else the sources through tsx.
+ */
+export function proxyEntry(env: Record<string, string | undefined> = process.env): string {
+  const chosen = env['BENCH_PROXY']
+  if (chosen) return chosen
+  return existsSync(path.join(REPO, COMPILED_PROXY)) ? COMPILED_PROXY : 'proxy/main.ts'
+}
 
 export type Spawned = {
   pid: number
@@ -109,10 +124,10 @@ export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   })
 }
 
-/** Starts the real proxy (`proxy/main.ts`) on a free loopback port and waits for /health. */
+/** Starts the real proxy (`proxyEntry()` unless told) on a free loopback port and waits for /health. */
 export async function spawnProxy(
   env: Record<string, string>,
-  { entry = 'proxy/main.ts', nodeArgs = [] }: { entry?: string; nodeArgs?: string[] } = {},
+  { entry = proxyEntry(), nodeArgs = [] }: { entry?: string; nodeArgs?: string[] } = {},
 ): Promise<Spawned> {
   const port = await freePort()
   const { child, output } = spawnTsx(entry, cleanEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }), nodeArgs)
@@ -125,4 +140,41 @@ export async function spawnProxy(
   }
   const pid = child.pid ?? -1
   return { pid, child, url, memory: () => readMemory(pid), output, stop: () => stopChild(child, 25_000) }
+}
+
+/** Whether processes can be pinned to cores here: Linux with taskset and at least two cores. */
+export function canPin(): boolean {
+  if (os.cpus().length < 2) return false
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Pins every thread of `pid` to `cpus` (a taskset list such as "0" or "1-3"), or back to every core when undefined.
+ * Threads started later inherit it from the thread that starts them.
+ */
+export function pinProcess(pid: number, cpus: string | undefined): void {
+  const all = `0-${os.cpus().length - 1}`
+  execFileSync('taskset', ['-a', '-cp', cpus ?? all, String(pid)], { stdio: 'ignore' })
+}
+
+let ticksPerSecond: number | undefined
+
+/** User + system CPU time the process has used so far, in ms, from /proc/<pid>/stat (undefined off Linux). */
+export function cpuTimeMs(pid: number): number | undefined {
+  try {
+    // The command name (field 2) may hold spaces and parentheses: count fields from the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // Fields 14 (utime) and 15 (stime) of proc(5); fields[0] is field 3.
+    const ticks = Number(fields[11]) + Number(fields[12])
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    return (ticks / ticksPerSecond) * 1000
+  } catch {
+    return undefined
+  }
 }

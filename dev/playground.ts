@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { simulatedModel } from './playgroundModel.ts'
 import { addPluginField, startWorld } from './world.ts'
@@ -25,7 +26,14 @@ if (realAws)
     if (k.startsWith('AWS_') && process.env[k] === undefined) process.env[k] = v
 
 const proxyKey = env['PROXY_API_KEYS']?.split(',')[0]?.split('@')[0] || `playground-${randomBytes(12).toString('hex')}`
+// Fixed so the URLs stay the same between runs; each can be moved when another process holds it.
 const port = Number(env['PORT'] ?? 8000)
+const editorPort = Number(env['EMULATOR_PORT'] ?? 7070)
+const pluginPort = Number(env['PLUGIN_PORT'] ?? 7071)
+
+// The plugin (and its recorder window, which the proxy serves) is built first, so the playground needs no npm run build.
+const { buildEmulatorPlugin } = await import('./emulator/buildEmulatorPlugin.ts')
+const pluginDir = await buildEmulatorPlugin()
 
 const world = await startWorld({
   port,
@@ -36,6 +44,12 @@ const world = await startWorld({
   bedrock: { scriptFn: simulatedModel, firstTokenDelayMs: 300, tokenDelayMs: 25 },
   env: {
     PROXY_API_KEYS: proxyKey,
+    ALLOWED_ORIGINS: [
+      `http://127.0.0.1:${pluginPort}`,
+      `http://localhost:${pluginPort}`,
+      `http://127.0.0.1:${editorPort}`,
+    ].join(','),
+    RECORDER_PAGE: join(pluginDir, 'recorder.html'),
     DEBUG: 'true',
     LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
     STYLE_GUIDE_STORY: env['STYLE_GUIDE_STORY'] ?? 'settings/brand-voice',
@@ -62,8 +76,9 @@ if (!realStoryblok) addPluginField(world, 'voice_assistant')
 
 const { startEmulator } = await import('./emulator/startEmulator.ts')
 const emulator = await startEmulator({
-  port: 7070,
-  pluginPort: 7071,
+  port: editorPort,
+  pluginPort,
+  pluginDir,
   proxyUrl: world.proxyUrl,
   proxyKey: world.proxyKey,
   fieldName: 'voice_assistant',

@@ -1,34 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import { transformSync } from 'esbuild'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import cssInjectedByJsPlugin from 'vite-plugin-css-injected-by-js'
 import { plugins } from '@storyblok/field-plugin/vite'
+import { buildRecorderPage } from './build/buildRecorderPage.ts'
+import { minifyInlineJs } from './build/minifyInlineJs.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
-
-/**
- * Source text tagged `/* js *\/ \`...\`` (the AudioWorklet, loaded from a Blob URL) is a string to the bundler, so it
- * would ship with its comments and indentation; minify it like the rest of the bundle.
- */
-function minifyInlineJs(): Plugin {
-  return {
-    name: 'minify-inline-js',
-    apply: 'build',
-    enforce: 'pre',
-    transform(code, id) {
-      if (!id.endsWith('.ts') || !code.includes('/* js */ `')) return null
-      return code.replace(/\/\* js \*\/ `([^`]*)`/g, (_, js: string) => {
-        // Interpolations (e.g. the processor name) survive as placeholders inside the worklet's string literals.
-        const exprs: string[] = []
-        const marked = js.replace(/\$\{([^}]*)\}/g, (_m, expr: string) => `__INLINE_JS_${exprs.push(expr) - 1}__`)
-        const min = transformSync(marked, { minify: true, target: 'es2020' }).code.trim()
-        const escaped = min.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')
-        return '`' + escaped.replace(/__INLINE_JS_(\d+)__/g, (_m, i: string) => `\${${exprs[Number(i)]}}`) + '`'
-      })
-    },
-  }
-}
 
 type TemplateNode = { type: number; props?: Array<{ type: number; name: string; arg?: { content?: string } }> }
 
@@ -56,6 +34,8 @@ export default defineConfig(({ mode }) => ({
     vue({ template: { compilerOptions: { nodeTransforms: mode === 'emulator' ? [] : [stripTestIds as never] } } }),
     cssInjectedByJsPlugin(),
     ...plugins.filter((p) => !(p && 'name' in p && p.name === 'storyblok-field-plugin-print-prod')),
+    // The companion recorder window: a second entry, built into the same outDir as recorder.html.
+    buildRecorderPage(),
   ],
   define: {
     'process.env.NODE_ENV': JSON.stringify('production'),

@@ -3,9 +3,9 @@ import * as v from 'valibot'
 export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
+/** Where `npm run build` writes the recorder window (plugin/build/buildRecorderPage.ts). */
+export const DEFAULT_RECORDER_PAGE = 'plugin/dist/recorder.html'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
-/** The playground's editor emulator and plugin origins (see dev/playground.ts). */
-export const PLAYGROUND_ORIGINS = ['http://localhost:7071', 'http://127.0.0.1:7071', 'http://127.0.0.1:7070']
 
 export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }
 
@@ -51,7 +51,11 @@ export type Config = {
     /** Take the client address from the last X-Forwarded-For entry (one trusted load balancer in front). */
     trustProxy: boolean
   }
+  /** The built companion recorder window GET /recorder serves (relative paths from the working directory). */
+  recorder: { pagePath: string }
   shutdownGraceMs: number
+  /** Open connections the server accepts at once (streams included); more are closed on arrival. */
+  maxConnections: number
 }
 
 export class ConfigError extends Error {
@@ -126,6 +130,11 @@ const EnvSchema = v.object({
   BODY_LIMIT_BYTES: v.optional(intIn('BODY_LIMIT_BYTES', 1024, 20_000_000), '1048576'),
   TRUST_PROXY: v.optional(bool('TRUST_PROXY'), 'false'),
   SHUTDOWN_GRACE_SECONDS: v.optional(intIn('SHUTDOWN_GRACE_SECONDS', 0, 600), '20'),
+  MAX_CONNECTIONS: v.optional(intIn('MAX_CONNECTIONS', 1, 100_000), '2000'),
+  RECORDER_PAGE: v.optional(
+    v.pipe(v.string(), v.trim(), v.minLength(1, 'RECORDER_PAGE must not be empty')),
+    DEFAULT_RECORDER_PAGE,
+  ),
   DEBUG: v.optional(bool('DEBUG'), 'false'),
   PLAYGROUND_SIMULATED: v.optional(bool('PLAYGROUND_SIMULATED'), 'false'),
   LOG_LEVEL: v.optional(
@@ -203,8 +212,8 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
   }
   const allowlist = listOf(e.SPACE_ALLOWLIST)
   if (allowlist.some((s) => !/^\d+$/.test(s))) issues.push('SPACE_ALLOWLIST must be comma-separated numeric space ids')
-  const origins =
-    e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN, ...PLAYGROUND_ORIGINS] : listOf(e.ALLOWED_ORIGINS)
+  // Unset means production: only Storyblok's plugin host. The playground passes its own localhost origins.
+  const origins = e.ALLOWED_ORIGINS === undefined ? [PRODUCTION_PLUGIN_ORIGIN] : listOf(e.ALLOWED_ORIGINS)
   for (const o of origins) {
     if (o === '*')
       issues.push('ALLOWED_ORIGINS must list exact origins; "*" would let any website spend your AWS budget')
@@ -263,7 +272,9 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
     },
+    recorder: { pagePath: e.RECORDER_PAGE },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    maxConnections: e.MAX_CONNECTIONS,
   }
 }
 

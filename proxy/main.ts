@@ -11,6 +11,8 @@ import { createApp } from './createApp.ts'
 import { createLifecycle } from './lifecycle.ts'
 import { ConfigError, describeConfig, loadConfig, type Config } from './loadConfig.ts'
 import { createLog } from './createLog.ts'
+import { limitServer } from './http/limitServer.ts'
+import type { Server } from 'node:http'
 
 // The compiled build (scripts/buildProxy.ts) inlines the version: dist/ has no package.json beside it.
 declare const __PROXY_VERSION__: string | undefined
@@ -71,6 +73,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
     .then(() => ready(info))
 })
 ws.injectWebSocket(server)
+limitServer(server as Server, config)
 
 function ready(info: { address: string; port: number }) {
   log.info(`listening on http://${info.address}:${info.port}`, { port: info.port })

@@ -6,7 +6,7 @@
  * exactly as the lazy imports in buildDeps.ts intend.
  */
 import { build } from 'esbuild'
-import { readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 
 const outdir = 'dist/proxy'
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
@@ -41,3 +41,8 @@ const main = result.metafile.outputs[`${outdir}/main.js`]?.bytes ?? 0
 console.log(
   `proxy built: ${outdir}/main.js ${(main / 1024).toFixed(0)} kB, ${(bytes / 1024 / 1024).toFixed(1)} MB in all`,
 )
+
+// The companion recorder window is built by the plugin's Vite config; the image serves it from dist/ (RECORDER_PAGE).
+const recorder = 'plugin/dist/recorder.html'
+if (existsSync(recorder)) copyFileSync(recorder, 'dist/recorder.html')
+else console.warn(`${recorder} is not built (npm run build:plugin): the image would answer GET /recorder with 503`)

@@ -119,9 +119,9 @@ export type LedgerChangeSet = {
   state: 'applied' | 'undone' | 'reverted' | 'edited'
   revertedBy?: VersionRef
   /** The inverse change set (send as `reason: "undo"`); empty when undone. */
-  undo: ChangeInput[]
+  undo: ChangeSet
   /** Only when `reverted`: the change set again, against the current text (send as `reason: "apply"`). */
-  restore?: ChangeInput[]
+  restore?: ChangeSet
 }
 
 /** 200 reply of POST /api/changes/history. Newest first. */
@@ -216,15 +216,21 @@ export type ConversationResult = {
   usage?: UsageInfo
 }
 
+/**
+ * The changes one story write makes together, and undoes together: POST /api/changes takes one (`changes`) and
+ * answers with the set it applied and the set that undoes it.
+ */
+export type ChangeSet = ChangeInput[]
+
 /** 200 reply of POST /api/changes. */
 export type ChangesResult = {
   storyId: number
   version: string
-  applied: ChangeInput[]
-  undo: ChangeInput[]
+  applied: ChangeSet
+  undo: ChangeSet
   /**
    * Undo: fields a human changed since the apply, left alone. Apply: fields another writer saved between the
-   * proxy's read and its write (see `raced`); theirs were kept, the assistant's value is in `expected`'s place.
+   * proxy's read and its write (see `raced`); theirs were kept, `actual` is their value.
    */
   conflicts?: Conflict[]
   /** Another save landed between the proxy's read and its write; its fields were restored with one more write. */

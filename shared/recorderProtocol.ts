@@ -19,7 +19,16 @@ export type RecorderMessage =
 /** Plugin → recorder. */
 export type PluginMessage =
   | { source: typeof PLUGIN_SOURCE; sid: string; type: 'ticket'; ticket: string; language?: string }
-  | { source: typeof PLUGIN_SOURCE; sid: string; type: 'ticket-error'; message: string; hint?: string }
+  /** The plugin's error getting a ticket, as the recorder should show it (code and retryable since the typed page). */
+  | {
+      source: typeof PLUGIN_SOURCE
+      sid: string
+      type: 'ticket-error'
+      message: string
+      hint?: string
+      code?: string
+      retryable?: boolean
+    }
 
 const TYPES = new Set(['ready', 'need-ticket', 'state', 'partial', 'final', 'cancel'])
 
@@ -30,6 +39,14 @@ export function isRecorderMessage(data: unknown, sid: string): data is RecorderM
     return false
   if ((d['type'] === 'partial' || d['type'] === 'final') && typeof d['text'] !== 'string') return false
   return true
+}
+
+export function isPluginMessage(data: unknown, sid: string): data is PluginMessage {
+  if (typeof data !== 'object' || data === null) return false
+  const d = data as Record<string, unknown>
+  if (d['source'] !== PLUGIN_SOURCE || d['sid'] !== sid) return false
+  if (d['type'] === 'ticket') return typeof d['ticket'] === 'string'
+  return d['type'] === 'ticket-error' && typeof d['message'] === 'string'
 }
 
 /** A random session id for one recorder window. */

@@ -1,4 +1,8 @@
-import { cleanEnv, freePort, spawnTsx, stopChild, waitHealthy } from '../spawnServer.ts'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { build } from 'esbuild'
+import { cleanEnv, freePort, REPO, spawnTsx, stopChild, waitHealthy } from '../spawnServer.ts'
 import { spread, type Spread } from '../stats.ts'
 
 export type ColdStartResult = {
@@ -7,6 +11,23 @@ export type ColdStartResult = {
   ratio: Spread
   proxyMs: Spread
   helloMs: Spread
+  /** Both started as bundled JavaScript on plain node (the proxy's compiled build), not through tsx. */
+  compiled: boolean
+}
+
+/** The hello-world baseline bundled like scripts/buildProxy.ts bundles the proxy, so both start the same way. */
+async function compiledHello(): Promise<string> {
+  const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-hello-')), 'helloHono.mjs')
+  await build({
+    entryPoints: [path.join(REPO, 'bench/fixtures/helloHono.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    logLevel: 'warning',
+  })
+  return outfile
 }
 
 async function timeToHealthy(file: string, env: Record<string, string>): Promise<number> {
@@ -23,15 +44,18 @@ async function timeToHealthy(file: string, env: Record<string, string>): Promise
 }
 
 /**
- * Both servers start as `node --import tsx <file>` (what `tsx <file>` runs) after one discarded start each, so
- * tsx's transform cache is warm for both; pairs alternate which goes first.
+ * Both servers start the same way after one discarded start each (warm page cache, warm tsx cache): a compiled proxy
+ * (`.js`) against the hello world bundled the same way, both on plain node; a `.ts` proxy against the hello world as
+ * `node --import tsx <file>`. Pairs alternate which goes first.
  */
 export async function measureColdStart(
   proxyEnv: Record<string, string>,
   { runs, entry = 'proxy/main.ts' }: { runs: number; entry?: string },
 ): Promise<ColdStartResult> {
   const proxy = () => timeToHealthy(entry, { ...proxyEnv, HOST: '127.0.0.1' })
-  const hello = () => timeToHealthy('bench/fixtures/helloHono.ts', {})
+  const compiled = /\.m?js$/.test(entry)
+  const helloFile = compiled ? await compiledHello() : 'bench/fixtures/helloHono.ts'
+  const hello = () => timeToHealthy(helloFile, {})
   await proxy()
   await hello()
   const p: number[] = []
@@ -51,5 +75,5 @@ export async function measureColdStart(
     h.push(b)
     ratios.push(a / b)
   }
-  return { runs, ratio: spread(ratios), proxyMs: spread(p), helloMs: spread(h) }
+  return { runs, ratio: spread(ratios), proxyMs: spread(p), helloMs: spread(h), compiled }
 }

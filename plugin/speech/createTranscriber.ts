@@ -1,7 +1,6 @@
 import type { TranscribeTicket, WsServerMessage } from '../../shared/contract.ts'
-
-/** What went wrong, and whether `retry()` can replay the kept recording. */
-export type TranscriberError = { code: string; message: string; hint?: string; retryable: boolean }
+import { errorFromEnvelope } from '../src/api/errorFromEnvelope.ts'
+import { PluginError } from '../src/pluginError.ts'
 
 /** The subset of the browser WebSocket used here (the `ws` package fits too, for tests). */
 export type WebSocketLike = {
@@ -35,7 +34,7 @@ export type TranscriberOptions = {
 export type Transcriber = {
   /** Queue a 16 kHz Int16 LE frame: sent at once when connected, and kept until a final transcript arrives. */
   push(frame: Uint8Array): void
-  /** No more audio; resolves with the final transcript, rejects with a TranscriberError. */
+  /** No more audio; resolves with the final transcript, rejects with a PluginError (`retryable`: retry() may work). */
   finish(): Promise<string>
   /** After a failure: a new ticket and socket, the whole kept recording replayed, then the final transcript. */
   retry(): Promise<string>
@@ -74,7 +73,7 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
     a.ready = new Promise((r) => (resolveReady = r))
     a.final = new Promise<string>((resolve, reject) => {
       let settled = false
-      const settle = (err: TranscriberError | undefined, text = '') => {
+      const settle = (err: PluginError | undefined, text = '') => {
         if (settled) return
         settled = true
         resolveReady()
@@ -83,7 +82,7 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
       }
       ticket().then(
         ({ url }) => {
-          if (cancelled) return settle(fail('cancelled', 'Cancelled.', undefined, false))
+          if (cancelled) return settle(cancelledError())
           const ws = new WebSocket(url)
           ws.binaryType = 'arraybuffer'
           a.ws = ws
@@ -106,22 +105,24 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
             if (m.type === 'partial') options.onPartial?.(m.text)
             else if (m.type === 'language') options.onLanguage?.(m.languageCode)
             else if (m.type === 'final') settle(undefined, m.text)
-            else if (m.type === 'error') settle(fail(m.code, m.message, m.hint, isRetryable(m.code)))
+            else if (m.type === 'error') settle(new PluginError({ code: m.code, message: m.message, hint: m.hint }))
           }
           ws.onclose = (ev) => {
             settle(
-              fail(
-                'network',
-                'The connection to the proxy was lost before the transcript arrived.',
-                'Retry: your recording was kept.',
-                true,
-              ),
+              new PluginError({
+                code: 'network',
+                message: 'The connection to the proxy was lost before the transcript arrived.',
+                hint: 'Retry: your recording was kept.',
+              }),
             )
             void ev
           }
           ws.onerror = () => undefined // onclose follows and says what happened
         },
-        (err: unknown) => settle(isTranscriberError(err) ? err : fail('network', String(err), undefined, true)),
+        (err: unknown) =>
+          settle(
+            err instanceof PluginError ? err : new PluginError({ code: 'network', message: String(err), cause: err }),
+          ),
       )
     })
     a.final.catch(() => undefined) // observed by finish()/retry(); avoid unhandled rejections meanwhile
@@ -156,7 +157,7 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
       if (attempt) flush(attempt)
     },
     async finish() {
-      if (!attempt) throw fail('cancelled', 'Cancelled.', undefined, false)
+      if (!attempt) throw cancelledError()
       finishing = true
       const ws = attempt.ws
       if (ws && ws.readyState === OPEN) {
@@ -166,7 +167,12 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
       return settleFinal(attempt)
     },
     async retry() {
-      if (done) throw fail('bad_request', 'This recording is already transcribed.', undefined, false)
+      if (done)
+        throw new PluginError({
+          code: 'bad_request',
+          message: 'This recording is already transcribed.',
+          retryable: false,
+        })
       attempt?.ws?.close()
       finishing = true
       attempt = connect()
@@ -184,7 +190,7 @@ export function createTranscriber(options: TranscriberOptions): Transcriber {
   }
 }
 
-/** POST /api/transcribe/ticket with the proxy key; rejects with a TranscriberError carrying the proxy's code and hint. */
+/** POST /api/transcribe/ticket with the proxy key; rejects with a PluginError carrying the proxy's code and hint. */
 export async function fetchTicket({
   baseUrl,
   proxyKey,
@@ -200,21 +206,19 @@ export async function fetchTicket({
       method: 'POST',
       headers: proxyKey ? { authorization: `Bearer ${proxyKey}` } : {},
     })
-  } catch {
-    throw fail('network', 'Could not reach the proxy.', 'Check the network and the proxy URL, then retry.', true)
+  } catch (err) {
+    throw new PluginError({
+      code: 'network',
+      message: 'Could not reach the proxy.',
+      hint: 'Check the network and the proxy URL, then retry.',
+      cause: err,
+    })
   }
   const body: unknown = await res.json().catch(() => undefined)
-  if (!res.ok) {
-    const e = (body as { error?: { code?: unknown; message?: unknown; hint?: unknown } } | undefined)?.error
-    throw fail(
-      typeof e?.code === 'string' ? e.code : 'bad_response',
-      typeof e?.message === 'string' ? e.message : `The proxy answered ${res.status}.`,
-      typeof e?.hint === 'string' ? e.hint : undefined,
-      res.status === 429 || res.status >= 500,
-    )
-  }
+  if (!res.ok) throw errorFromEnvelope(body, res.status)
   const t = body as Partial<TranscribeTicket> | undefined
-  if (typeof t?.ticket !== 'string') throw fail('bad_response', 'The proxy sent no ticket.', undefined, true)
+  if (typeof t?.ticket !== 'string')
+    throw new PluginError({ code: 'bad_response', message: 'The proxy sent no ticket.', retryable: true })
   return t.ticket
 }
 
@@ -238,28 +242,4 @@ function parse(data: unknown): WsServerMessage | undefined {
   }
 }
 
-/** Failures a second attempt with the same audio can fix (not: too long, bad request, misconfiguration). */
-function isRetryable(code: string): boolean {
-  return [
-    'transcribe_unavailable',
-    'transcribe_limit_exceeded',
-    'upstream_timeout',
-    'rate_limited',
-    'internal',
-    'shutting_down',
-    'transcribe_session_limit',
-  ].includes(code)
-}
-
-function fail(code: string, message: string, hint: string | undefined, retryable: boolean): TranscriberError {
-  return { code, message, ...(hint ? { hint } : {}), retryable }
-}
-
-export function isTranscriberError(e: unknown): e is TranscriberError {
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof (e as TranscriberError).code === 'string' &&
-    typeof (e as TranscriberError).retryable === 'boolean'
-  )
-}
+const cancelledError = () => new PluginError({ code: 'cancelled', message: 'Cancelled.', retryable: false })

@@ -1,3 +1,4 @@
+import { toPluginError } from '../src/pluginError.ts'
 import { isRecorderMessage, newRecorderSid, PLUGIN_SOURCE, type PluginMessage } from '../../shared/recorderProtocol.ts'
 
 export type RecorderWindowResult =
@@ -55,13 +56,15 @@ export function openRecorderWindow(options: RecorderWindowOptions): RecorderWind
       getTicket().then(
         (ticket) => reply({ source: PLUGIN_SOURCE, sid, type: 'ticket', ticket }),
         (err: unknown) => {
-          const e = err as { message?: unknown; hint?: unknown } | null
+          const e = toPluginError(err)
           reply({
             source: PLUGIN_SOURCE,
             sid,
             type: 'ticket-error',
-            message: typeof e?.message === 'string' ? e.message : 'No ticket.',
-            ...(typeof e?.hint === 'string' ? { hint: e.hint } : {}),
+            message: e.message,
+            ...(e.hint ? { hint: e.hint } : {}),
+            code: e.code,
+            retryable: e.retryable,
           })
         },
       )

@@ -1,33 +1,20 @@
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue, type MaybeRefOrGetter, type Ref } from 'vue'
-import type { Voice, VoiceMode } from '../src/voice.ts'
+import { PluginError, type PluginErrorInit } from '../src/pluginError.ts'
 import { createMicCapture, type MicCapture } from './createMicCapture.ts'
-import {
-  createTranscriber,
-  fetchTicket,
-  isTranscriberError,
-  type Transcriber,
-  type WebSocketCtor,
-} from './createTranscriber.ts'
+import { createTranscriber, fetchTicket, type Transcriber, type WebSocketCtor } from './createTranscriber.ts'
 import { detectMicAccess, micAllowedByPolicy } from './detectMicAccess.ts'
 import { openRecorderWindow, type RecorderWindow } from './openRecorderWindow.ts'
 import { createSilenceDetector, levelFromRms } from './silence.ts'
 
-export type VoiceError = {
-  code: string
-  message: string
-  hint?: string
-  /** `retry()` can transcribe the kept recording again. */
-  canRetry: boolean
-  /** What the UI should offer instead. */
-  fallback?: 'recorder' | 'typing'
-}
+export type VoiceStatus = 'idle' | 'requesting' | 'listening' | 'transcribing' | 'error'
+export type VoiceMode = 'push' | 'handsfree'
 
-export type VoiceState =
+type VoiceState =
   | { type: 'idle'; level?: never; error?: never }
   | { type: 'requesting'; level?: never; error?: never }
   | { type: 'listening'; level: number; error?: never }
   | { type: 'transcribing'; level?: never; error?: never }
-  | { type: 'error'; level?: never; error: VoiceError }
+  | { type: 'error'; level?: never; error: PluginError }
 
 export type UseVoiceOptions = {
   proxyUrl: MaybeRefOrGetter<string>
@@ -50,14 +37,32 @@ export type UseVoiceOptions = {
   AudioWorkletNode?: typeof AudioWorkletNode
 }
 
-export type UseVoice = Voice & {
-  state: Readonly<Ref<VoiceState>>
-  mode: Readonly<Ref<VoiceMode>>
-  /** 'inline' once the iframe may record, 'recorder' when the companion window is used. */
+/**
+ * Everything useVoice offers, and all the panel may use: it reads the refs and calls the methods. How audio is
+ * captured (inline in the frame, or the companion recorder window) stays inside the speech layer.
+ */
+export type Voice = {
+  /** The browser can record here, inline or through the recorder window. */
+  isSupported: Readonly<Ref<boolean>>
+  /** `requesting` until the microphone is up; `error` until start, retry or cancel. */
+  status: Readonly<Ref<VoiceStatus>>
+  /** Input level 0..1 while listening, else 0. */
+  level: Readonly<Ref<number>>
+  /** Partial, then final text of the current utterance. */
+  transcript: Readonly<Ref<string>>
+  /** True once the final transcript of the utterance has arrived. */
+  isFinal: Readonly<Ref<boolean>>
+  /** What failed, while `status` is `error`; `retryable` means retry() can transcribe the kept recording again. */
+  error: Readonly<Ref<PluginError | undefined>>
+  /** Which capture the current utterance uses, once known. */
   via: Readonly<Ref<'inline' | 'recorder' | undefined>>
+  /** Starts an utterance; call from the click/key handler (the recorder window needs its user activation). */
+  start(mode: VoiceMode): Promise<void>
+  /** Ends the utterance; resolves once the final transcript (or an error) is in. */
+  stop(): Promise<void>
+  /** After a retryable error: transcribes the kept recording again. */
   retry(): Promise<void>
-  /** Opens the companion window; call from a click. */
-  openRecorder(): void
+  /** Drops the utterance (microphone, socket, recorder window) and any error; back to idle. */
   cancel(): void
 }
 
@@ -65,7 +70,7 @@ export type UseVoice = Voice & {
  * Voice input for the plugin: inline capture when the editor frame may use the microphone, else the
  * companion recorder window; push-to-talk (start/stop) or hands-free (stops after silence).
  */
-export function useVoice(options: UseVoiceOptions): UseVoice {
+export function useVoice(options: UseVoiceOptions): Voice {
   const {
     silenceMs = 1500,
     navigator = globalThis.navigator,
@@ -74,7 +79,7 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
   } = options
   const fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const state = shallowRef<VoiceState>({ type: 'idle' })
-  const mode = shallowRef<VoiceMode>('push')
+  let mode: VoiceMode = 'push'
   const via = shallowRef<'inline' | 'recorder' | undefined>()
   const transcript = shallowRef('')
   const isFinal = shallowRef(false)
@@ -83,8 +88,8 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
   let recorder: RecorderWindow | undefined
   let stopping: Promise<void> | undefined
 
-  const fail = (error: VoiceError): void => {
-    state.value = { type: 'error', error }
+  const fail = (init: PluginErrorInit): void => {
+    state.value = { type: 'error', error: new PluginError(init) }
   }
   const ticket = () => fetchTicket({ baseUrl: toValue(options.proxyUrl), proxyKey: toValue(options.proxyKey), fetch })
 
@@ -117,8 +122,7 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
           code: 'popup_blocked',
           message: 'The editor does not let the plugin use the microphone, and the recorder window was blocked.',
           hint: 'Allow popups for this site and try again, or type your prompt.',
-          canRetry: false,
-          fallback: 'typing',
+          retryable: false,
         })
       } else state.value = { type: 'idle' }
     })
@@ -127,7 +131,7 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
   async function start(m: VoiceMode) {
     if (state.value.type === 'listening' || state.value.type === 'requesting' || state.value.type === 'transcribing')
       return
-    mode.value = m
+    mode = m
     transcript.value = ''
     isFinal.value = false
     state.value = { type: 'requesting' }
@@ -140,8 +144,7 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
         code: 'mic_unsupported',
         message: access.reason,
         hint: 'Type your prompt instead.',
-        canRetry: false,
-        fallback: 'typing',
+        retryable: false,
       })
     via.value = 'inline'
     const language = toValue(options.language)
@@ -164,8 +167,7 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
         onFrame(pcm, rmsValue) {
           t.push(pcm)
           if (state.value.type === 'listening') state.value = { type: 'listening', level: levelFromRms(rmsValue) }
-          if (mode.value === 'handsfree' && silence.pushLevel(rmsValue, (pcm.byteLength / 32_000) * 1000).ended)
-            void stop()
+          if (mode === 'handsfree' && silence.pushLevel(rmsValue, (pcm.byteLength / 32_000) * 1000).ended) void stop()
         },
       })
       state.value = { type: 'listening', level: 0 }
@@ -176,8 +178,8 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
         code: 'mic_failed',
         message: `The microphone could not be started (${(err as Error)?.message ?? err}).`,
         hint: 'Try again, or type your prompt.',
-        canRetry: false,
-        fallback: 'typing',
+        cause: err,
+        retryable: false,
       })
     }
   }
@@ -202,20 +204,16 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
       transcriber = undefined
       state.value = { type: 'idle' }
     } catch (err) {
-      const e = isTranscriberError(err) ? err : { code: 'internal', message: String(err), retryable: true }
-      fail({
-        code: e.code,
-        message: e.message,
-        ...(e.hint ? { hint: e.hint } : {}),
-        canRetry: e.retryable && (transcriber?.keptBytes ?? 0) > 0,
-        fallback: 'typing',
-      })
+      const e =
+        err instanceof PluginError ? err : new PluginError({ code: 'internal', message: String(err), cause: err })
+      // Retry replays the kept recording, so it is offered only while there is one.
+      fail({ ...e, message: e.message, retryable: e.retryable && (transcriber?.keptBytes ?? 0) > 0, cause: e })
     }
   }
 
   async function retry() {
     const t = transcriber
-    if (!t || state.value.type !== 'error' || !state.value.error.canRetry) return
+    if (!t || state.value.type !== 'error' || !state.value.error.retryable) return
     state.value = { type: 'transcribing' }
     await settle(t.retry())
   }
@@ -233,11 +231,7 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
 
   const status = computed(() => state.value.type)
   const level = computed(() => (state.value.type === 'listening' ? state.value.level : 0))
-  const error = computed(() =>
-    state.value.type === 'error'
-      ? { message: state.value.error.message, ...(state.value.error.hint ? { hint: state.value.error.hint } : {}) }
-      : undefined,
-  )
+  const error = computed(() => state.value.error)
   const isSupported = computed(
     () => typeof navigator?.mediaDevices?.getUserMedia === 'function' || typeof win?.open === 'function',
   )
@@ -248,13 +242,10 @@ export function useVoice(options: UseVoiceOptions): UseVoice {
     transcript,
     isFinal,
     error,
+    via,
     start,
     stop,
-    state,
-    mode,
-    via,
     retry,
-    openRecorder,
     cancel,
   }
 }

@@ -1,5 +1,5 @@
 import type { Change, ChangeInput, Conflict, Notice, Proposal, UsageInfo, WireMessage } from '../../shared/contract.ts'
-import type { ProxyError } from './api/proxyError.ts'
+import type { PluginError } from './pluginError.ts'
 
 export type ChatMessage = WireMessage
 export type { Notice }
@@ -21,7 +21,7 @@ export type Status =
   | { type: 'undone'; conflicts: ConflictView[]; error?: never; labels?: never }
   | { type: 'unsaved'; labels: string[]; error?: never; conflicts?: never }
   | { type: 'conflict'; conflicts: ConflictView[]; error?: never; labels?: never }
-  | { type: 'error'; error: ProxyError; retry?: RetryTarget; labels?: never; conflicts?: never }
+  | { type: 'error'; error: PluginError; retry?: RetryTarget; labels?: never; conflicts?: never }
 
 export type AssistantState = {
   status: Status
@@ -49,7 +49,7 @@ export type Action =
   | { type: 'usage'; usage: UsageInfo }
   | { type: 'finished' }
   | { type: 'cancelled' }
-  | { type: 'failed'; error: ProxyError; retry?: RetryTarget }
+  | { type: 'failed'; error: PluginError; retry?: RetryTarget }
   | { type: 'toggle'; id: string; selected: boolean }
   | { type: 'edit'; id: string; after: unknown }
   | { type: 'checkStart' }

@@ -1,7 +1,7 @@
 import { computed, onScopeDispose, shallowRef } from 'vue'
 import type { ChangesBody, ConversationBody, SseEvent } from '../../shared/contract.ts'
-import { ProxyFailure, type ProxyClient } from './api/createProxyClient.ts'
-import { networkError, type ProxyError } from './api/proxyError.ts'
+import type { ProxyClient } from './api/createProxyClient.ts'
+import { PluginError, toPluginError } from './pluginError.ts'
 import { changesWithUnsavedEdits } from './draftCheck.ts'
 import {
   initialState,
@@ -29,11 +29,6 @@ export type AssistantDeps = {
   /** The editor's current draft (with timeout); used to refuse applying over unsaved edits. */
   requestDraft: () => Promise<{ content: Record<string, unknown> }>
   context: () => RequestContext
-}
-
-function toProxyError(err: unknown): ProxyError {
-  if (err instanceof ProxyFailure) return err.error
-  return networkError(err)
 }
 
 function actionFor(event: SseEvent): Action | undefined {
@@ -69,7 +64,7 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
   function ids() {
     const { spaceId, storyId } = context()
     if (!spaceId || !storyId)
-      throw new ProxyFailure({
+      throw new PluginError({
         code: 'not_configured',
         message: 'This field is not inside a saved story.',
         hint: 'Open the plugin from a story in the Visual Editor.',
@@ -97,7 +92,7 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
       dispatch({ type: controller.signal.aborted ? 'cancelled' : 'finished' })
     } catch (err) {
       if (controller.signal.aborted) dispatch({ type: 'cancelled' })
-      else dispatch({ type: 'failed', error: toProxyError(err), retry: 'send' })
+      else dispatch({ type: 'failed', error: toPluginError(err), retry: 'send' })
     } finally {
       if (abort === controller) abort = undefined
     }
@@ -147,7 +142,7 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
       const result = await client.apply({ ...writeBody(picked.map(toChangeInput)) })
       dispatch({ type: 'applied', undo: result.undo, changeIds: picked.map((p) => p.change.id) })
     } catch (err) {
-      const error = toProxyError(err)
+      const error = toPluginError(err)
       if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
       else dispatch({ type: 'failed', error, retry: 'apply' })
     }
@@ -161,7 +156,7 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
       const result = await client.undo(writeBody(last.undo))
       dispatch({ type: 'undone', ...(result.conflicts?.length ? { conflicts: result.conflicts } : {}) })
     } catch (err) {
-      const error = toProxyError(err)
+      const error = toPluginError(err)
       if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
       else dispatch({ type: 'failed', error, retry: 'undo' })
     }

@@ -1,4 +1,4 @@
-import { ProxyFailure } from './api/createProxyClient.ts'
+import { PluginError } from './pluginError.ts'
 
 /** The field-plugin library's actions never time out (a dropped reply hangs forever), so every call gets a deadline. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -7,7 +7,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
     timer = setTimeout(
       () =>
         reject(
-          new ProxyFailure({
+          new PluginError({
             code: 'timeout',
             message: `The editor did not answer ${what} within ${Math.round(ms / 1000)} s.`,
             hint: 'Reload the story and try again.',

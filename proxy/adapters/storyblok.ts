@@ -3,10 +3,11 @@ import { getManagementBaseUrl, getRegion, type Region } from '@storyblok/region-
 import * as v from 'valibot'
 import { AppError } from '../http/appError.ts'
 import { storyTooLarge } from '../http/storyTooLarge.ts'
-import { MAX_STORY_BYTES } from '../story/applyChanges.ts'
+import { MAX_STORY_BYTES } from '../story/maxStoryBytes.ts'
 import type { Clock, Component, Log, Story, Storyblok, StoryTarget, StoryVersion } from '../deps.ts'
 import type { StoryblokOp } from './storyblokErrors.ts'
 import { withRetries, type AttemptOptions, type MapiAttempt, type RetryPolicy } from './storyblokRetry.ts'
+import { BoundedMap } from '../boundedMap.ts'
 
 export type StoryblokRetryOptions = {
   /** Retries after the first attempt (429, 5xx, network, timeout; PUT only on 429). @default 3 */
@@ -108,8 +109,9 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
   } = opts
   const { limit = 3, budgetMs = 10_000, baseDelayMs = 300 } = opts.retry ?? {}
   const auth = personalAccessToken ? { personalAccessToken } : { oauthToken: oauthToken ?? '' }
-  const clients = new Map<number, { mapi: ReturnType<typeof newClient>; region: Region; origin: string }>()
-  const schemas = new Map<number, { at: number; components: Promise<Component[]> }>()
+  // Bounded: a key holder may name any space id; each client holds its own connection pool and limiter.
+  const clients = new BoundedMap<number, { mapi: ReturnType<typeof newClient>; region: Region; origin: string }>(64)
+  const schemas = new BoundedMap<number, { at: number; components: Promise<Component[]> }>(64)
 
   function newClient(spaceId: number, region: Region) {
     return createManagementApiClient({

@@ -1,6 +1,7 @@
-import type { ChangeInput, Conflict, VersionRef } from '../../shared/contract.ts'
+import type { ChangeSet, Conflict, VersionRef } from '../../shared/contract.ts'
 import { splitFieldKey } from '../../shared/fieldKey.ts'
-import type { ApplyResult } from '../story/applyChanges.ts'
+import { isConflict, isInvalid, toConflict } from '../story/changeProblem.ts'
+import type { ChangeSetResult } from '../story/writePlan.ts'
 import type { Blok, Deps, Story, StoryVersion } from '../deps.ts'
 
 /** How many of the newest versions are looked at after a write: the window is milliseconds wide. */
@@ -13,9 +14,9 @@ export type RaceCheck = {
   /** The story as read right before the write, and as the write saved it. */
   read: Story
   saved: Story
-  changes: readonly ChangeInput[]
-  /** Applies the same change set (same reason, same history entry) on other content. */
-  rerun: (content: Blok, changes: readonly ChangeInput[]) => ApplyResult
+  changes: ChangeSet
+  /** Applies the same change set (apply or undo, same history entry) on other content. */
+  rerun: (content: Blok, changes: ChangeSet) => ChangeSetResult
   publish: boolean
   signal: AbortSignal
 }
@@ -26,7 +27,7 @@ export type RaceOutcome =
       type: 'repaired'
       saved: Story
       /** The change set as applied on the other writer's content (absent when none of it could be kept). */
-      result: Extract<ApplyResult, { type: 'ok' }> | undefined
+      result: Extract<ChangeSetResult, { type: 'ok' }> | undefined
       raced: VersionRef & { restored: boolean }
       conflicts: Conflict[]
     }
@@ -65,14 +66,15 @@ export async function repairRace(
   const conflicts: Conflict[] = []
   let changes = [...check.changes]
   let result = check.rerun(other.content, changes)
-  if (result.type === 'conflict') {
-    const clash = new Set(result.conflicts.map(keyOf))
-    conflicts.push(...result.conflicts)
-    changes = changes.filter((c) => !clash.has(keyOf({ ...splitFieldKey(c.field, c.language), blockUid: c.blockUid })))
+  if (result.type === 'refused' && !result.problems.some(isInvalid)) {
+    const clash = result.problems.filter(isConflict)
+    const keys = new Set(clash.map(keyOf))
+    conflicts.push(...clash.map(toConflict))
+    changes = changes.filter((c) => !keys.has(keyOf({ ...splitFieldKey(c.field, c.language), blockUid: c.blockUid })))
     result = changes.length > 0 ? check.rerun(other.content, changes) : result
   }
   const ok = result.type === 'ok' ? result : undefined
-  if (ok) conflicts.push(...ok.conflicts)
+  if (ok) conflicts.push(...ok.leftAlone.map(toConflict))
   // When none of the change set can be kept on their content, theirs is written back as it was: the change set stays
   // in the proposal and in the versions (the ledger offers to restore it).
   const content = ok ? ok.content : other.content

@@ -1,4 +1,5 @@
 import type { Clock, Storyblok, Story, StoryTarget } from '../deps.ts'
+import { BoundedMap } from '../boundedMap.ts'
 
 export type StoryReads = {
   /** The saved story for a conversation turn: shared by concurrent turns and re-used for `ttlMs`. */
@@ -20,7 +21,7 @@ export function createStoryReads({
   ttlMs?: number
 }): StoryReads {
   type Entry = { at: number; settled: boolean; story: Promise<Story> }
-  const entries = new Map<string, Entry>()
+  const entries = new BoundedMap<string, Entry>(1024)
   // A read still in flight is always shared; a finished one for ttlMs.
   const fresh = (e: Entry) => !e.settled || clock.now() - e.at < ttlMs
   return {

@@ -41,9 +41,8 @@ export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input
     ...(body.focus ? { focus: body.focus } : {}),
     ...(isBlok(body.draft) ? { draft: body.draft } : {}),
   }
-  let outline = storyOutline(outlineInput)
   // Long stories: shorter value previews keep the prompt (and its cost) bounded; uids and fields stay complete.
-  if (outline.text.length > MAX_OUTLINE_CHARS) outline = storyOutline({ ...outlineInput, maxValueChars: 80 })
+  const outline = storyOutline({ ...outlineInput, maxChars: MAX_OUTLINE_CHARS })
   const tool = proposalTool(outline)
   const request: ModelRequest = {
     system: systemPrompt({ outline, ...(styleGuide ? { styleGuide } : {}) }),

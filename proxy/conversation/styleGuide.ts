@@ -1,6 +1,7 @@
 import { AppError } from '../http/appError.ts'
 import { styleGuideText, truncateStyleGuide, STYLE_GUIDE_MAX_CHARS } from '../story/styleGuideText.ts'
 import type { Clock, Log, Storyblok } from '../deps.ts'
+import { BoundedMap } from '../boundedMap.ts'
 
 export type StyleGuide =
   | {
@@ -40,7 +41,7 @@ export function createStyleGuides({
   ttlMs?: number
   maxChars?: number
 }): StyleGuides {
-  const cache = new Map<string, Entry>()
+  const cache = new BoundedMap<string, Entry>(256)
   const inFlight = new Map<string, Promise<StyleGuide>>()
 
   async function fetchGuide(spaceId: number, slug: string, signal?: AbortSignal): Promise<StyleGuide> {

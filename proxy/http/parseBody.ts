@@ -1,8 +1,18 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
 import { AppError } from './appError.ts'
+import { jsonDepth } from './jsonDepth.ts'
 
-/** Reads a JSON body and validates it; every problem becomes one 400 naming the fields. */
+/**
+ * Deepest nesting a body may have. Real requests stay far below it (a draft of the demo space nests 15 deep); the
+ * bound keeps every recursive step after parsing (validation, comparison, the outline) small and linear.
+ */
+export const MAX_BODY_DEPTH = 64
+
+/**
+ * Reads a JSON body and validates it; every problem becomes one 400 naming the fields. The size is bounded by the
+ * body limit in front of every /api route, the nesting here.
+ */
 export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/json\b/i.test(type)) {
@@ -18,6 +28,14 @@ export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S
   } catch (cause) {
     if (cause instanceof AppError) throw cause
     throw new AppError({ code: 'bad_request', message: 'The body is not valid JSON.', cause })
+  }
+  if (jsonDepth(raw, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+    throw new AppError({
+      code: 'bad_request',
+      message: `Invalid request: body: nests deeper than ${MAX_BODY_DEPTH} levels`,
+      hint: 'Send story content as Storyblok stores it; no field value needs that much nesting.',
+      details: { problems: [`body: nests deeper than ${MAX_BODY_DEPTH} levels`] },
+    })
   }
   const parsed = v.safeParse(schema, raw)
   if (!parsed.success) {

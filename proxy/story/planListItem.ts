@@ -3,7 +3,7 @@ import type { Blok, Component } from '../deps.ts'
 import { validateChange } from './validateChange.ts'
 import { findBlok } from './walkBloks.ts'
 import type { WritableField } from './writableFields.ts'
-import type { MarkdownToRichtext } from './markdownToRichtext.ts'
+import type { ValueRules } from './planChangeSet.ts'
 
 export const uidOf = (v: unknown): string | undefined =>
   typeof v === 'object' && v !== null && typeof (v as Blok)._uid === 'string' ? (v as Blok)._uid : undefined
@@ -11,8 +11,9 @@ export const uidOf = (v: unknown): string | undefined =>
 export type ListItem = { uid: string; current: unknown; after: unknown } | { reason: string }
 
 /**
- * A bloks change is one item of the list, named by its `_uid`: append (before null, after the new item) or, as an
- * undo, remove (before the item, after null). Existing items change field by field, never wholesale.
+ * A bloks change is one item of the list, named by its `_uid`: append (before null, after the new item) or, where the
+ * rules allow removing (an undo), remove (before the item, after null). Existing items change field by field, never
+ * wholesale.
  */
 export function planListItem(
   root: Blok,
@@ -20,15 +21,14 @@ export function planListItem(
   parent: Blok,
   field: WritableField,
   change: ChangeInput,
-  reason: 'apply' | 'undo',
-  markdownToRichtext: MarkdownToRichtext,
+  rules: ValueRules,
 ): ListItem {
   const uid = uidOf(change.after) ?? uidOf(change.before)
   if (!uid) return { reason: `a change to "${field.label}" needs the item with its _uid` }
   const list = Array.isArray(parent[field.name]) ? (parent[field.name] as unknown[]) : []
   const current = list.find((b) => uidOf(b) === uid) ?? null
   if (change.after === null || change.after === undefined) {
-    return reason === 'undo'
+    return rules.allowRemove
       ? { uid, current, after: undefined }
       : { reason: `items of "${field.label}" can only be removed by undoing their addition` }
   }
@@ -36,9 +36,9 @@ export function planListItem(
     return { reason: `existing items of "${field.label}" are changed field by field` }
   const checked = validateChange(field, change.after, {
     components,
-    lenientRichtext: reason === 'undo',
+    lenientRichtext: rules.lenientRichtext,
     newUid: () => uid,
-    markdownToRichtext,
+    markdownToRichtext: rules.markdownToRichtext,
   })
   if (!checked.ok) return { reason: checked.reason }
   if (!current && findBlok(root, components, uid)) return { reason: `the id ${uid} is already used in this story` }

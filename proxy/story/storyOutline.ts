@@ -1,7 +1,7 @@
 import type { Blok, Component } from '../deps.ts'
 import { fieldKey, isDefaultLanguage } from '../../shared/fieldKey.ts'
 import { hasEmbeddedBloks, richtextToMarkdown } from './richtextToMarkdown.ts'
-import { findBlok, walkBloks } from './walkBloks.ts'
+import { walkBloks } from './walkBloks.ts'
 import { componentLabel, writableField, type WritableField } from './writableFields.ts'
 
 /** One block/field pair Claude may change. */
@@ -37,6 +37,8 @@ export type OutlineInput = {
   draft?: Blok
   /** Longest current value shown, in characters. @default 400 */
   maxValueChars?: number
+  /** Longer outlines are rendered again with values cut at 80 characters. @default no limit */
+  maxChars?: number
 }
 
 export const targetKey = (blockUid: string, field: string): string => `${blockUid}\u0000${field}`
@@ -55,17 +57,22 @@ function shown(field: WritableField, value: unknown, max: number): string {
 }
 
 /** How Claude adds an item to a bloks list, with the fields each allowed component offers. */
-function listRules(field: WritableField, count: number, components: readonly Component[]): string {
-  const kinds = (field.allowed ?? []).map((name) => {
-    const c = components.find((x) => x.name === name)
-    const fields = c
-      ? Object.entries(c.schema)
-          .filter(([k, f]) => f.type !== 'bloks' && writableField(k, f))
-          .map(([k]) => k)
-      : []
-    return `${name} (${fields.join(', ')})`
-  })
-  return `list of ${count} item${count === 1 ? '' : 's'}${field.maximum ? `, max ${field.maximum}` : ''}; to add ONE new item at the end use value {"component": …, "fields": {…}}; item types: ${kinds.join('; ')}`
+function listRules(field: WritableField, count: number, kinds: string): string {
+  return `list of ${count} item${count === 1 ? '' : 's'}${field.maximum ? `, max ${field.maximum}` : ''}; to add ONE new item at the end use value {"component": …, "fields": {…}}; item types: ${kinds}`
+}
+
+function listKinds(field: WritableField, byName: ReadonlyMap<string, Component>): string {
+  return (field.allowed ?? [])
+    .map((name) => {
+      const c = byName.get(name)
+      const fields = c
+        ? Object.entries(c.schema)
+            .filter(([k, f]) => f.type !== 'bloks' && writableField(k, f))
+            .map(([k]) => k)
+        : []
+      return `${name} (${fields.join(', ')})`
+    })
+    .join('; ')
 }
 
 function rules(field: WritableField): string {
@@ -83,7 +90,51 @@ function rules(field: WritableField): string {
     .join('; ')
 }
 
-/** The story as a compact, readable outline for Claude, plus the index of every writable block/field pair. */
+/** One schema field as the outline treats it, worked out once per component, not once per blok. */
+type FieldPlan =
+  | { kind: 'list'; name: string; field: WritableField; kinds: string }
+  | { kind: 'value'; name: string; field: WritableField; key: string; rules: string }
+  | { kind: 'readOnly'; name: string; type: string }
+
+function planFields(
+  component: Component,
+  components: readonly Component[],
+  lang: string,
+  byName: ReadonlyMap<string, Component>,
+) {
+  const plan: FieldPlan[] = []
+  for (const [name, schemaField] of Object.entries(component.schema).sort(
+    ([, a], [, b]) => (a.pos ?? 0) - (b.pos ?? 0),
+  )) {
+    if (schemaField.type === 'tab' || schemaField.type === 'section') continue
+    if (schemaField.type === 'bloks') {
+      const list = writableField(name, schemaField, components)
+      if (list) plan.push({ kind: 'list', name, field: list, kinds: listKinds(list, byName) })
+      continue
+    }
+    const field = writableField(name, schemaField)
+    if (!field) plan.push({ kind: 'readOnly', name, type: schemaField.type })
+    else
+      plan.push({
+        kind: 'value',
+        name,
+        field,
+        key: fieldKey(name, field.translatable ? lang : undefined),
+        rules: rules(field),
+      })
+  }
+  return plan
+}
+
+/** A value line waits for the preview length: a long story is rendered again with shorter previews, not re-walked. */
+type Line = string | { head: string; field: WritableField; value: unknown; fallback?: unknown; tail: string }
+
+/**
+ * The story as a compact, readable outline for Claude, plus the index of every writable block/field pair.
+ * One walk over the shown content and one over the saved content, whatever their size or depth: schemas are planned
+ * once per component, saved bloks are looked up in an index. When the text passes `maxChars`, the previews are
+ * rendered again at 80 characters (uids and fields stay complete).
+ */
 export function storyOutline({
   story,
   components,
@@ -91,12 +142,21 @@ export function storyOutline({
   focus,
   draft,
   maxValueChars = 400,
+  maxChars = Number.POSITIVE_INFINITY,
 }: OutlineInput): StoryOutline {
   const lang = isDefaultLanguage(language) ? 'default' : (language as string)
   const root = draft ?? story.content
   const targets = new Map<string, Target>()
   const blocks: StoryOutline['blocks'] = []
-  const lines: string[] = [
+  const byName = new Map(components.map((c) => [c.name, c]))
+  const plans = new Map<Component, FieldPlan[]>()
+  const savedByUid = new Map<string, Blok>()
+  if (draft) {
+    walkBloks(story.content, components, ({ blok }) => {
+      if (!savedByUid.has(blok._uid)) savedByUid.set(blok._uid, blok)
+    })
+  }
+  const lines: Line[] = [
     `Story "${story.name}" (id ${story.id}). Language being edited: ${lang}.`,
     draft ? "Values are the editor's current (possibly unsaved) draft." : 'Values are the last saved version.',
     '',
@@ -104,42 +164,44 @@ export function storyOutline({
   walkBloks(root, components, ({ blok, component, path }) => {
     const isFocus = focus?.blockUid === blok._uid
     const display = componentLabel(component, blok.component)
-    lines.push(`## ${path.join(' › ')}  [${display}, uid ${blok._uid}]${isFocus ? '  ← EDITOR FOCUS' : ''}`)
+    lines.push(`## ${path}  [${display}, uid ${blok._uid}]${isFocus ? '  ← EDITOR FOCUS' : ''}`)
     if (!component) {
       lines.push('(unknown component: read-only)', '')
       return
     }
-    const saved = draft ? findBlok(story.content, components, blok._uid)?.blok : blok
+    let plan = plans.get(component)
+    if (!plan) plans.set(component, (plan = planFields(component, components, lang, byName)))
+    const saved = draft ? savedByUid.get(blok._uid) : blok
     const writable: string[] = []
     const readOnly: string[] = []
-    for (const [name, schemaField] of Object.entries(component.schema).sort(
-      ([, a], [, b]) => (a.pos ?? 0) - (b.pos ?? 0),
-    )) {
-      if (schemaField.type === 'tab' || schemaField.type === 'section') continue
-      if (schemaField.type === 'bloks') {
-        const list = writableField(name, schemaField, components)
+    for (const step of plan) {
+      const { name } = step
+      if (step.kind === 'readOnly') {
+        readOnly.push(`${name} (${step.type})`)
+        continue
+      }
+      const { field } = step
+      if (step.kind === 'list') {
         const count = Array.isArray(blok[name]) ? (blok[name] as unknown[]).length : 0
-        if (!list) continue
-        if (list.maximum && count >= list.maximum) {
-          readOnly.push(`${name} (list full: ${count} of max ${list.maximum})`)
+        if (field.maximum && count >= field.maximum) {
+          readOnly.push(`${name} (list full: ${count} of max ${field.maximum})`)
           continue
         }
         writable.push(name)
         targets.set(targetKey(blok._uid, name), {
           blockUid: blok._uid,
           component: blok.component,
-          field: list,
+          field,
           blok,
           saved,
-          label: `${path.join(' › ')} › ${list.label} › New item`,
+          label: `${path} › ${field.label} › New item`,
         })
-        lines.push(`- ${name} "${list.label}" (${listRules(list, count, components)})`)
+        lines.push(`- ${name} "${field.label}" (${listRules(field, count, step.kinds)})`)
         continue
       }
-      const field = writableField(name, schemaField)
-      const key = fieldKey(name, field?.translatable ? lang : undefined)
-      if (!field || (field.type === 'richtext' && (hasEmbeddedBloks(blok[name]) || hasEmbeddedBloks(blok[key])))) {
-        readOnly.push(`${name} (${schemaField.type}${field ? ', contains embedded blocks' : ''})`)
+      const { key } = step
+      if (field.type === 'richtext' && (hasEmbeddedBloks(blok[name]) || hasEmbeddedBloks(blok[key]))) {
+        readOnly.push(`${name} (${field.type}, contains embedded blocks)`)
         continue
       }
       writable.push(name)
@@ -149,18 +211,37 @@ export function storyOutline({
         field,
         blok,
         saved,
-        label: `${path.join(' › ')} › ${field.label}`,
+        label: `${path} › ${field.label}`,
       })
       const focusMark = isFocus && focus?.field === name ? '  ← EDITOR FOCUS' : ''
-      const value =
-        key === name
-          ? shown(field, blok[name], maxValueChars)
-          : `${shown(field, blok[key], maxValueChars)}  (default language: ${shown(field, blok[name], Math.min(120, maxValueChars))})`
-      lines.push(`- ${name} "${field.label}" (${rules(field)}): ${value}${focusMark}`)
+      lines.push({
+        head: `- ${name} "${field.label}" (${step.rules}): `,
+        field,
+        value: blok[key],
+        ...(key === name ? {} : { fallback: blok[name] }),
+        tail: focusMark,
+      })
     }
     if (readOnly.length) lines.push(`(not writable: ${readOnly.join(', ')})`)
     lines.push('')
     if (writable.length) blocks.push({ uid: blok._uid, component: blok.component, fields: writable })
   })
-  return { text: lines.join('\n').trimEnd(), language: lang, targets, blocks, components }
+  let text = render(lines, maxValueChars)
+  if (text.length > maxChars) text = render(lines, Math.min(80, maxValueChars))
+  return { text, language: lang, targets, blocks, components }
+}
+
+function render(lines: readonly Line[], max: number): string {
+  return lines
+    .map((line) => {
+      if (typeof line === 'string') return line
+      const { head, field, value, tail } = line
+      const shownValue =
+        'fallback' in line
+          ? `${shown(field, value, max)}  (default language: ${shown(field, line.fallback, Math.min(120, max))})`
+          : shown(field, value, max)
+      return `${head}${shownValue}${tail}`
+    })
+    .join('\n')
+    .trimEnd()
 }

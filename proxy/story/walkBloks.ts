@@ -5,8 +5,8 @@ export type BlokVisit = {
   blok: Blok
   component: Component | undefined
   depth: number
-  /** Human path segments, e.g. ["Page", "Body", "Tabbed Content Section “FAQ”", "Entry 2"]. */
-  path: string[]
+  /** Human path, e.g. "Page › Body › Tabbed Content Section “FAQ” › Entry 2"; built from the parent's, not re-joined. */
+  path: string
 }
 
 export function isBlok(value: unknown): value is Blok {
@@ -30,37 +30,64 @@ function blokTitle(blok: Blok): string | undefined {
   return undefined
 }
 
+/** Levels below the page shown in full; deeper bloks show the last few, so a path costs the same at any depth. */
+const FULL_PATH_LEVELS = 12
+const SHORT_PATH_LEVELS = 6
+
+type Pending = { blok: Blok; depth: number; path: string; tail: readonly string[] }
+
 /**
  * Depth-first over the root blok and every blok nested in schema `bloks` fields (not inside richtext:
- * embedded richtext bloks are part of their richtext value).
+ * embedded richtext bloks are part of their richtext value). The visitor returns `true` to stop the walk.
+ * Linear at any depth: no recursion, each component's bloks fields sorted once per walk, and each path built from
+ * its parent's (cut to the last levels below FULL_PATH_LEVELS).
  */
-export function walkBloks(root: Blok, components: readonly Component[], visit: (v: BlokVisit) => void): void {
+export function walkBloks(root: Blok, components: readonly Component[], visit: (v: BlokVisit) => boolean | void): void {
   const byName = new Map(components.map((c) => [c.name, c]))
-  const step = (blok: Blok, depth: number, path: string[]) => {
+  const listsOf = new Map<Component, Array<[string, string]>>()
+  const lists = (component: Component) => {
+    let found = listsOf.get(component)
+    if (!found) {
+      found = Object.entries(component.schema)
+        .filter(([, field]) => field.type === 'bloks')
+        .sort(([, a], [, b]) => (a.pos ?? 0) - (b.pos ?? 0))
+        .map(([name, field]) => [name, field.display_name || humanize(name)])
+      listsOf.set(component, found)
+    }
+    return found
+  }
+  if (!isBlok(root)) return
+  const stack: Pending[] = [{ blok: root, depth: 0, path: 'Page', tail: [] }]
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { blok, depth, path, tail } = next
     const component = byName.get(blok.component)
-    visit({ blok, component, depth, path })
-    if (!component) return
-    const fields = Object.entries(component.schema).sort(([, a], [, b]) => (a.pos ?? 0) - (b.pos ?? 0))
-    for (const [name, field] of fields) {
-      if (field.type !== 'bloks') continue
+    if (visit({ blok, component, depth, path }) === true) return
+    if (!component) continue
+    const children: Pending[] = []
+    for (const [name, label] of lists(component)) {
       const list = blok[name]
       if (!Array.isArray(list)) continue
-      const children = list.filter(isBlok)
-      children.forEach((child, i) => {
+      const items = list.filter(isBlok)
+      items.forEach((child, i) => {
         const base = componentLabel(byName.get(child.component), child.component)
         const title = blokTitle(child)
-        const segment = `${base}${children.length > 1 ? ` ${i + 1}` : ''}${title ? ` “${title}”` : ''}`
-        step(child, depth + 1, [...path, field.display_name || humanize(name), segment])
+        const segment = `${base}${items.length > 1 ? ` ${i + 1}` : ''}${title ? ` “${title}”` : ''}`
+        const childTail = [...tail.slice(2 - 2 * SHORT_PATH_LEVELS), label, segment]
+        const childPath =
+          depth + 1 <= FULL_PATH_LEVELS ? `${path} › ${label} › ${segment}` : `Page › … › ${childTail.join(' › ')}`
+        children.push({ blok: child, depth: depth + 1, path: childPath, tail: childTail })
       })
     }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!)
   }
-  if (isBlok(root)) step(root, 0, ['Page'])
 }
 
 export function findBlok(root: Blok, components: readonly Component[], uid: string): BlokVisit | undefined {
   let found: BlokVisit | undefined
   walkBloks(root, components, (v) => {
-    if (!found && v.blok._uid === uid) found = v
+    if (v.blok._uid !== uid) return false
+    found = v
+    return true
   })
   return found
 }

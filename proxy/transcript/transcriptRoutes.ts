@@ -1,15 +1,13 @@
 import { Hono, type Context } from 'hono'
-import type { UpgradeWebSocket, WSContext, WSEvents } from 'hono/ws'
-import * as v from 'valibot'
+import type { UpgradeWebSocket, WSEvents } from 'hono/ws'
 import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import type { ApiGuards } from '../http/apiGuards.ts'
-import { WsClientMessageSchema, type TranscribeTicket, type WsServerMessage } from '../../shared/contract.ts'
-import { transcribeLanguageFor } from './transcribeLanguage.ts'
-import type { Deps, TranscribeSession } from '../deps.ts'
-import { toAppError } from '../http/onError.ts'
+import type { TranscribeTicket } from '../../shared/contract.ts'
+import type { Deps } from '../deps.ts'
 import { registerRecorderPage } from './recorderPage.ts'
 import { createTicketStore, type TicketGrant, type TicketStore } from './ticketStore.ts'
+import { createTranscriptRelay } from './transcriptRelay.ts'
 
 export type TranscribeRouteOptions = {
   upgradeWebSocket: UpgradeWebSocket
@@ -18,9 +16,6 @@ export type TranscribeRouteOptions = {
   /** After `stop`, how long Transcribe may take for the final transcript. @default config idle timeout */
   finalTimeoutMs?: number
 }
-
-const SAMPLE_RATE = 16_000
-const BYTES_PER_SECOND = SAMPLE_RATE * 2
 
 /**
  * Voice: `POST /api/transcribe/ticket` (bearer key) and the
@@ -100,214 +95,27 @@ export function transcriptRoutes(deps: Deps, options: TranscribeRouteOptions): H
   return app
 
   function sessionEvents(grant: TicketGrant): WSEvents {
-    const abort = new AbortController()
-    const maxBytes = limits.maxSeconds * BYTES_PER_SECOND
-    const startedAt = clock.now()
-    let ws: WSContext | undefined
-    let upstream: TranscribeSession | undefined
-    let bytes = 0
-    let stopped = false
-    let closed = false
-    let counted = false
-    let outcome = 'closed by client'
-    let idleTimer: ReturnType<typeof setTimeout> | undefined
-    let finalTimer: ReturnType<typeof setTimeout> | undefined
-
-    const send = (m: WsServerMessage) => {
-      if (ws && ws.readyState === 1) ws.send(JSON.stringify(m))
-    }
-    const release = () => {
-      clearTimeout(idleTimer)
-      clearTimeout(finalTimer)
-      abort.abort()
-      if (counted) {
-        counted = false
-        const n = (active.get(grant.keyId) ?? 1) - 1
-        if (n <= 0) active.delete(grant.keyId)
-        else active.set(grant.keyId, n)
-        deps.log.info('transcription ended', {
-          keyId: grant.keyId,
-          audioMs: Math.round((bytes / BYTES_PER_SECOND) * 1000),
-          ms: clock.now() - startedAt,
-          outcome,
-        })
-      }
-    }
-    const finish = (code: number, reason: string) => {
-      if (closed) return
-      closed = true
-      outcome = reason
-      release()
-      ws?.close(code, reason)
-    }
-    const fail = (err: unknown) => {
-      if (closed) return
-      const e = toAppError(err)
-      if (e.status >= 500) deps.log.warn('transcription failed', { keyId: grant.keyId, code: e.code, cause: e.cause })
-      send({ type: 'error', code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })
-      finish(4000 + e.status, e.code)
-    }
-    const armIdle = () => {
-      clearTimeout(idleTimer)
-      idleTimer = setTimeout(
-        () =>
-          fail(
-            new AppError({
-              code: 'transcribe_idle_timeout',
-              message: `No audio for ${Math.round(limits.idleTimeoutMs / 1000)} seconds; the recording was stopped.`,
-            }),
-          ),
-        limits.idleTimeoutMs,
-      )
-    }
-
-    function start(msg: v.InferOutput<typeof WsClientMessageSchema> & { type: 'start' }) {
-      const optionsList = limits.languageOptions
-      const fallback = optionsList[0] ?? 'en-US'
-      const identify = optionsList.length >= 2 && (msg.identifyLanguage === true || msg.language === 'auto')
-      const languageCode = msg.language === 'auto' ? undefined : transcribeLanguageFor(msg.language, fallback)
-      upstream = deps.transcribe.start({
-        ...(identify
-          ? {
-              identifyLanguage: true,
-              languageOptions: optionsList,
-              ...(languageCode && optionsList.includes(languageCode) ? { languageCode } : {}),
-            }
-          : { languageCode: languageCode ?? fallback }),
-        ...(limits.vocabularyName ? { vocabularyName: limits.vocabularyName } : {}),
-        sampleRate: SAMPLE_RATE,
-        signal: abort.signal,
-      })
-      send({
-        type: 'ready',
-        ...(identify ? { identifyLanguage: true } : { languageCode: languageCode ?? fallback }),
-        maxSeconds: limits.maxSeconds,
-        maxFrameBytes: limits.maxFrameBytes,
-      })
-      void relay(upstream)
-    }
-
-    async function relay(session: TranscribeSession) {
-      try {
-        for await (const ev of session.events) {
-          if (closed) return
-          if (ev.type === 'language') send({ type: 'language', languageCode: ev.languageCode })
-          else send({ type: ev.type, text: ev.text })
-        }
-        if (closed) return
-        send({ type: 'end' })
-        finish(1000, stopped ? 'done' : 'upstream ended')
-      } catch (err) {
-        fail(err)
-      }
-    }
-
-    function onText(data: string) {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(data)
-      } catch {
-        return fail(
-          new AppError({
-            code: 'bad_request',
-            message: 'Text frames must be JSON messages like {"type":"start",...}.',
-          }),
-        )
-      }
-      const result = v.safeParse(WsClientMessageSchema, parsed)
-      if (!result.success) {
-        const issue = result.issues[0]
-        const path = issue.path?.map((p) => String(p.key)).join('.')
-        return fail(
-          new AppError({
-            code: 'bad_request',
-            message: `Invalid message${path ? ` (${path})` : ''}: ${issue.message}`,
-          }),
-        )
-      }
-      const msg = result.output
-      if (msg.type === 'start') {
-        if (upstream) return fail(new AppError({ code: 'bad_request', message: 'The recording has already started.' }))
-        return start(msg)
-      }
-      if (!upstream) return fail(new AppError({ code: 'bad_request', message: 'Send {"type":"start"} before "stop".' }))
-      if (stopped) return
-      stopped = true
-      clearTimeout(idleTimer)
-      upstream.end()
-      finalTimer = setTimeout(
-        () =>
-          fail(
-            new AppError({
-              code: 'upstream_timeout',
-              message: 'Amazon Transcribe did not return the final transcript in time.',
-              hint: 'Try again, or type your prompt.',
-            }),
-          ),
-        finalTimeoutMs,
-      )
-    }
-
-    function onAudio(chunk: Uint8Array) {
-      if (!upstream)
-        return fail(new AppError({ code: 'bad_request', message: 'Send {"type":"start",...} before audio frames.' }))
-      if (stopped) return
-      if (chunk.byteLength > limits.maxFrameBytes) {
-        return fail(
-          new AppError({
-            code: 'payload_too_large',
-            message: `Audio frames must be at most ${limits.maxFrameBytes} bytes; this one had ${chunk.byteLength}.`,
-            hint: 'Send about 100 ms of audio (3200 bytes) per frame.',
-          }),
-        )
-      }
-      if (chunk.byteLength % 2 !== 0) {
-        return fail(
-          new AppError({
-            code: 'bad_request',
-            message: 'Audio frames must hold whole 16-bit samples (an even number of bytes).',
-          }),
-        )
-      }
-      if (bytes + chunk.byteLength > maxBytes) {
-        return fail(
-          new AppError({
-            code: 'transcribe_too_long',
-            message: `Recordings are limited to ${limits.maxSeconds} seconds of audio.`,
-          }),
-        )
-      }
-      bytes += chunk.byteLength
-      upstream.write(chunk)
-      armIdle()
-    }
-
+    const relay = createTranscriptRelay({
+      limits,
+      finalTimeoutMs,
+      transcribe: deps.transcribe,
+      clock,
+      log: deps.log,
+      keyId: grant.keyId,
+      slot: {
+        take: () => active.set(grant.keyId, (active.get(grant.keyId) ?? 0) + 1),
+        give: () => {
+          const n = (active.get(grant.keyId) ?? 1) - 1
+          if (n <= 0) active.delete(grant.keyId)
+          else active.set(grant.keyId, n)
+        },
+      },
+    })
     return {
-      onOpen(_event, socket) {
-        ws = socket
-        active.set(grant.keyId, (active.get(grant.keyId) ?? 0) + 1)
-        counted = true
-        armIdle()
-      },
-      onMessage(event, socket) {
-        ws = socket
-        if (closed) return
-        const data: unknown = event.data
-        if (typeof data === 'string') return onText(data)
-        if (data instanceof ArrayBuffer) return onAudio(new Uint8Array(data))
-        if (ArrayBuffer.isView(data)) return onAudio(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
-        return fail(new AppError({ code: 'unsupported_media_type', message: 'Unsupported WebSocket frame.' }))
-      },
-      onClose() {
-        // The client went away (or we closed): the upstream stream is reset right now, not at its idle timeout.
-        closed = true
-        release()
-      },
-      onError() {
-        closed = true
-        outcome = 'socket error'
-        release()
-      },
+      onOpen: (_event, socket) => relay.open(socket),
+      onMessage: (event, socket) => relay.message(event.data, socket),
+      onClose: () => relay.socketClosed(),
+      onError: () => relay.socketFailed(),
     }
   }
 }

@@ -129,6 +129,13 @@ describe.skipIf(skip)('production image (what the Docker runtime stage holds and
       // Every route is served by the bundle alone: a conversation reaches the simulators through the SDK chunks.
       const ready = await fetch(`${image.url}/ready`)
       expect(ready.status).toBe(200)
+      // The companion recorder window comes from dist/ too (RECORDER_PAGE in the image's ENV).
+      expect(files).toContain('dist/recorder.html')
+      const recorder = await fetch(
+        `${image.url}/recorder?origin=${encodeURIComponent('https://plugins.storyblok.com')}&sid=abcdefgh12345678`,
+      )
+      expect(recorder.status).toBe(200)
+      expect(await recorder.text()).toMatch(/<title>[^<]*[Rr]ecorder/)
       // The HEALTHCHECK command passes against it, and fails when nothing listens.
       const port = new URL(image.url).port
       const [hcCmd, ...hcArgs] = docker.healthcheck

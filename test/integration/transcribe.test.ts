@@ -365,6 +365,39 @@ describe('GET /recorder', () => {
     expect(res.headers.get('cross-origin-opener-policy')).not.toBe('same-origin')
   })
 
+  it('serves the page built from plugin/recorder (settings as inert JSON, the shared speech code inline)', async () => {
+    const p = await base()
+    const res = await fetch(
+      `${p.url}/recorder?origin=${encodeURIComponent(PLUGIN_ORIGIN)}&sid=abcdef0123456789&lang=de`,
+    )
+    const html = await res.text()
+    const settings = /<script type="application\/json" id="recorder-settings">([^<]*)<\/script>/.exec(html)?.[1]
+    expect(JSON.parse(settings ?? '')).toEqual({ origin: PLUGIN_ORIGIN, sid: 'abcdef0123456789', lang: 'de' })
+    expect(html.match(/<script nonce=/g)).toHaveLength(1)
+    expect(html).toContain('voice-capture-16k')
+    expect(html).not.toContain('__RECORDER_')
+  })
+
+  it('answers with a clear page, and tells the operator, when the recorder page was not built', async () => {
+    const logs: string[] = []
+    const log = {
+      ...world.deps.log,
+      warn: (msg: string, fields?: object) => logs.push(JSON.stringify({ msg, ...fields })),
+    }
+    const app = createApp(
+      { ...world.deps, log, config: { ...world.config, recorder: { pagePath: '/nonexistent/recorder.html' } } },
+      { upgradeWebSocket: (() => () => undefined) as never },
+    )
+    const res = await app.request(`/recorder?origin=${encodeURIComponent(PLUGIN_ORIGIN)}&sid=abcdef0123456789`)
+    expect(res.status).toBe(503)
+    const html = await res.text()
+    expect(html).toContain('The recorder window is not available')
+    expect(html).not.toMatch(/<script|nonexistent/)
+    expect(logs).toEqual([
+      expect.stringMatching(/recorder page unavailable.*nonexistent\/recorder\.html.*npm run build/),
+    ])
+  })
+
   it('refuses to serve a recorder that would post transcripts to an unknown origin', async () => {
     const p = await base()
     const res = await fetch(

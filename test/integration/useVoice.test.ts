@@ -117,10 +117,8 @@ describe('useVoice', () => {
     await voice.start('push')
     audio.play(speechLikePcm({ seconds: 1 }), 0.2)
     await voice.stop()
-    expect(voice.state.value).toMatchObject({
-      type: 'error',
-      error: { code: 'transcribe_limit_exceeded', canRetry: true },
-    })
+    expect(voice.status.value).toBe('error')
+    expect(voice.error.value).toMatchObject({ code: 'transcribe_limit_exceeded', retryable: true })
     expect(voice.error.value?.hint).toBeTruthy()
     await voice.retry()
     expect(voice.transcript.value).toBe('heard 1.0 seconds of audio')
@@ -147,6 +145,9 @@ describe('useVoice', () => {
     await nextTick()
     await new Promise((r) => setTimeout(r, 0))
     expect(opened[0]).toMatch(new RegExp(`^${world.proxyUrl}/recorder\\?origin=`))
-    expect(voice.state.value).toMatchObject({ type: 'error', error: { code: 'popup_blocked', fallback: 'typing' } })
+    expect(voice.status.value).toBe('error')
+    // Typing is what is left: the hint says so, and retry (there is no recording) is not offered.
+    expect(voice.error.value).toMatchObject({ code: 'popup_blocked', retryable: false })
+    expect(voice.error.value?.hint).toContain('type your prompt')
   })
 })

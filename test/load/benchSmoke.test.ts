@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isolateAwsEnv } from '../../dev/awsEnv.ts'
+import { canPin } from '../../bench/spawnServer.ts'
 
 const restoreEnv = isolateAwsEnv()
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'))
@@ -13,6 +14,9 @@ afterAll(() => {
 })
 
 type Row = { id: string; figure: string; value: number | string }
+
+// Pinning needs taskset and two cores; elsewhere the bench measures unpinned only.
+const placements = canPin() ? ['pinned', 'unpinned'] : ['unpinned']
 
 /**
  * A tiny run of `npm run bench` (quick P1/P2/P8 with 3 streams) proving the harness works end to end: the real
@@ -24,10 +28,10 @@ describe('npm run bench --quick', () => {
   beforeAll(() => {
     run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'bench/run.ts', '--quick', '--only=P1,P2,P8', `--out=${out}`],
+      ['--import', 'tsx', 'bench/run.ts', '--quick', '--only=P1,P2,P8,P9', `--out=${out}`],
       {
         cwd: path.resolve(import.meta.dirname, '../..'),
-        env: { ...process.env, BENCH_STREAMS: '3' },
+        env: { ...process.env, BENCH_STREAMS: '3', BENCH_P9_TURNS: '12' },
         encoding: 'utf8',
         timeout: 150_000,
       },
@@ -40,7 +44,7 @@ describe('npm run bench --quick', () => {
     expect(run.stdout).toMatch(/^# +\| figure +\| median/m)
   })
 
-  it('measures P1 and P2 at 1 and at N streams, and P8, as numbers in the table and the JSON', () => {
+  it('measures P1 and P2 at 1 and at N streams (pinned where it can), P8 and P9, as numbers in the table and the JSON', () => {
     expect(existsSync(out)).toBe(true)
     const json = JSON.parse(readFileSync(out, 'utf8')) as {
       table: Row[]
@@ -52,11 +56,14 @@ describe('npm run bench --quick', () => {
     const figures = json.table.map((r) => `${r.id} ${r.figure}`)
     expect(figures).toEqual(
       expect.arrayContaining([
-        'P1 TTFT proxied÷direct @1',
-        'P1 TTFT proxied÷direct @3',
-        'P2 stream duration proxied÷direct @1',
-        'P2 stream duration proxied÷direct @3',
+        ...placements.flatMap((p) => [
+          `P1 TTFT proxied÷direct @1, ${p}`,
+          `P1 TTFT proxied÷direct @3, ${p}`,
+          `P2 stream duration proxied÷direct @1, ${p}`,
+          `P2 stream duration proxied÷direct @3, ${p}`,
+        ]),
         'P8 disconnect → upstream cancelled',
+        'P9 proxy CPU per streamed turn (12 turns)',
       ]),
     )
     for (const row of json.table) {

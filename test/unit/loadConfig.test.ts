@@ -23,7 +23,8 @@ describe('loadConfig', () => {
     expect(c.bedrock.maxTokens).toBe(2048)
     expect(c.debug).toBe(false)
     expect(c.logLevel).toBe('info')
-    expect(c.access.allowedOrigins).toContain('https://plugins.storyblok.com')
+    // Unset means production: Storyblok's plugin host only, no localhost playground origins.
+    expect(c.access.allowedOrigins).toEqual(['https://plugins.storyblok.com'])
     expect(c.service.version).toBe('9.9.9')
   })
 

@@ -14,6 +14,7 @@ const ALLOWED_URL =
 let outDir = ''
 let files: string[] = []
 let js = ''
+let recorder = ''
 
 // Built into a temporary folder so browser suites reading plugin/dist are never disturbed mid-run.
 beforeAll(async () => {
@@ -21,6 +22,7 @@ beforeAll(async () => {
   await buildPlugin({ outDir })
   files = await readdir(outDir)
   js = await readFile(join(outDir, 'index.js'), 'utf8')
+  recorder = await readFile(join(outDir, 'recorder.html'), 'utf8')
 }, 120_000)
 afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true })
@@ -29,7 +31,8 @@ afterAll(async () => {
 describe('plugin bundle (the single file Storyblok uploads)', () => {
   it('emits exactly one JavaScript file, index.js, and no stylesheets or other assets', () => {
     expect(files.filter((f) => f.endsWith('.js'))).toEqual(['index.js'])
-    expect(files.filter((f) => !['index.js', 'index.html'].includes(f))).toEqual([])
+    // recorder.html is the proxy's companion window (a second entry), not part of what Storyblok uploads.
+    expect(files.filter((f) => !['index.js', 'index.html', 'recorder.html'].includes(f))).toEqual([])
   })
 
   it('injects its CSS from JavaScript', () => {
@@ -69,5 +72,28 @@ describe('plugin bundle (the single file Storyblok uploads)', () => {
     // Proxy keys and Storyblok tokens arrive as options at run time; none may be baked into the bundle.
     expect(js).not.toMatch(/test-proxy-key|playground-[0-9a-f]{24}|sim-pat-|sim-oauth-|PROXY_API_KEYS=/)
     expect(js).not.toMatch(/\bsk-[A-Za-z0-9]{20,}/)
+  })
+})
+
+describe('recorder page (the second entry, served by the proxy at GET /recorder)', () => {
+  it('is one self-contained HTML file: its script and styles inline, nothing loaded from elsewhere', () => {
+    expect(recorder).not.toMatch(/<script[^>]+src=|<link[^>]+href=|\bimport\s*\(/)
+    expect(recorder.match(/<script nonce="__RECORDER_NONCE__">/g)).toHaveLength(1)
+    expect(recorder.match(/__RECORDER_SETTINGS__/g)).toHaveLength(1)
+    expect(recorder).toMatch(/<style>[^<]*#meter/)
+    const urls = recorder.match(/https?:\/\/[^\s"'`)<>]+/g) ?? []
+    expect(urls.filter((u) => !ALLOWED_URL.test(u))).toEqual([])
+  })
+
+  it('carries the markup the window drives and the shared speech code (the AudioWorklet processor)', () => {
+    for (const id of ['status', 'record', 'stop', 'retry', 'cancel', 'meter', 'text', 'error'])
+      expect(recorder).toContain(`id="${id}"`)
+    expect(recorder).toContain('voice-capture-16k')
+    expect(recorder).not.toContain('createFieldPlugin')
+  })
+
+  it('contains nothing that looks like a secret', () => {
+    expect(recorder).not.toMatch(/\b(AKIA|ASIA|AKID)[A-Z0-9]{16}\b/)
+    expect(recorder).not.toMatch(/test-proxy-key|playground-[0-9a-f]{24}|sim-pat-|sim-oauth-|PROXY_API_KEYS=/)
   })
 })

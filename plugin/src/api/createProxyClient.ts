@@ -1,18 +1,9 @@
 import type { ChangesBody, ChangesResult, ConversationBody, SseEvent } from '../../../shared/contract.ts'
-import { badResponse, networkError, proxyErrorFromEnvelope, type ProxyError } from './proxyError.ts'
+import { PluginError, toPluginError } from '../pluginError.ts'
+import { badResponse, errorFromEnvelope } from './errorFromEnvelope.ts'
 import { readSse } from './readSse.ts'
 import { sseEventFromMessage } from './sseEventFromMessage.ts'
 import { isRecord } from '../../../shared/isRecord.ts'
-
-/** Thrown by the client; carries the ProxyError the UI shows. */
-export class ProxyFailure extends Error {
-  readonly error: ProxyError
-  constructor(error: ProxyError) {
-    super(error.message)
-    this.name = 'ProxyFailure'
-    this.error = error
-  }
-}
 
 export type ProxyClientOptions = {
   baseUrl: string
@@ -43,14 +34,14 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
       })
     } catch (err) {
       if (signal?.aborted) throw err
-      throw new ProxyFailure(networkError(err))
+      throw toPluginError(err)
     }
-    if (!res.ok) throw new ProxyFailure(proxyErrorFromEnvelope(await res.json().catch(() => undefined), res.status))
+    if (!res.ok) throw errorFromEnvelope(await res.json().catch(() => undefined), res.status)
     return res
   }
 
   /**
-   * Streams the assistant's answer. An `error` event ends the stream by throwing ProxyFailure; aborting `signal`
+   * Streams the assistant's answer. An `error` event ends the stream by throwing a PluginError; aborting `signal`
    * stops the request (the proxy then stops calling Bedrock) and ends the iteration quietly.
    */
   async function* converse(
@@ -65,7 +56,7 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
       throw err
     }
     if (!res.body || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      throw new ProxyFailure(badResponse('The proxy did not answer with an event stream.', res.status))
+      throw badResponse('The proxy did not answer with an event stream.', res.status)
     }
     let sawDone = false
     try {
@@ -77,7 +68,7 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
           } catch {
             data = undefined
           }
-          throw new ProxyFailure(proxyErrorFromEnvelope(data))
+          throw errorFromEnvelope(data)
         }
         const event = sseEventFromMessage(message)
         if (!event) continue
@@ -86,11 +77,11 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
       }
     } catch (err) {
       if (signal?.aborted) return
-      if (err instanceof ProxyFailure) throw err
-      throw new ProxyFailure(networkError(err))
+      if (err instanceof PluginError) throw err
+      throw toPluginError(err)
     }
     if (!sawDone && !signal?.aborted) {
-      throw new ProxyFailure({
+      throw new PluginError({
         code: 'bedrock_stream_truncated',
         message: 'The answer stopped before it was complete.',
         hint: 'Try again.',
@@ -102,7 +93,7 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
     const res = await post('api/changes', body, 'application/json')
     const json: unknown = await res.json().catch(() => undefined)
     if (!isChangesResult(json))
-      throw new ProxyFailure(badResponse('The proxy sent an unexpected reply to the change request.', res.status))
+      throw badResponse('The proxy sent an unexpected reply to the change request.', res.status)
     return json
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createProxyClient, ProxyFailure } from '../../../plugin/src/api/createProxyClient.ts'
+import { createProxyClient } from '../../../plugin/src/api/createProxyClient.ts'
+import { PluginError } from '../../../plugin/src/pluginError.ts'
 
 const body = { spaceId: 1, storyId: 2, messages: [{ role: 'user' as const, content: 'hi' }] }
 const sse = (text: string, status = 200) =>
@@ -40,7 +41,7 @@ describe('createProxyClient', () => {
     expect(JSON.parse(String(calls[0]?.init.body))).toEqual(body)
   })
 
-  it('turns an SSE error event into a ProxyFailure with code and hint', async () => {
+  it('turns an SSE error event into a PluginError with code and hint', async () => {
     const { fetch } = fakeFetch(() =>
       sse(
         'event: text\ndata: {"delta":"a"}\n\nevent: error\ndata: {"code":"bedrock_throttled","message":"Busy","hint":"Wait","requestId":"r"}\n\n',
@@ -49,12 +50,14 @@ describe('createProxyClient', () => {
     const err = await collect(createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body)).catch(
       (e: unknown) => e,
     )
-    expect(err).toBeInstanceOf(ProxyFailure)
-    expect((err as ProxyFailure).error).toEqual({
+    expect(err).toBeInstanceOf(PluginError)
+    const e = err as PluginError
+    expect({ ...e, message: e.message }).toEqual({
       code: 'bedrock_throttled',
       message: 'Busy',
       hint: 'Wait',
       requestId: 'r',
+      retryable: true,
     })
   })
 
@@ -63,7 +66,7 @@ describe('createProxyClient', () => {
     const err = await collect(createProxyClient({ baseUrl: 'http://p', key: 'k', fetch }).converse(body)).catch(
       (e: unknown) => e,
     )
-    expect((err as ProxyFailure).error.code).toBe('bedrock_stream_truncated')
+    expect((err as PluginError).code).toBe('bedrock_stream_truncated')
   })
 
   it('reads the error envelope of a failed request, including 409 conflicts', async () => {
@@ -79,7 +82,7 @@ describe('createProxyClient', () => {
     const err = await createProxyClient({ baseUrl: 'http://p', key: 'k', fetch })
       .apply({ spaceId: 1, storyId: 2, changes: [{ blockUid: 'b', field: 'f', before: 'a', after: 'c' }] })
       .catch((e: unknown) => e)
-    expect((err as ProxyFailure).error).toMatchObject({
+    expect(err as PluginError).toMatchObject({
       code: 'conflict',
       status: 409,
       conflicts: [{ blockUid: 'b', field: 'f', expected: 'a', actual: 'b' }],
@@ -93,7 +96,7 @@ describe('createProxyClient', () => {
     const err = await createProxyClient({ baseUrl: 'http://p', key: 'k', fetch })
       .undo({ spaceId: 1, storyId: 2, changes: [{ blockUid: 'b', field: 'f', before: 1, after: 2 }] })
       .catch((e: unknown) => e)
-    expect((err as ProxyFailure).error).toMatchObject({ code: 'network', hint: expect.stringContaining('proxyUrl') })
+    expect(err as PluginError).toMatchObject({ code: 'network', hint: expect.stringContaining('proxyUrl') })
   })
 
   it('sends reason apply/undo and returns the result', async () => {

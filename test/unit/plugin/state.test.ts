@@ -8,6 +8,7 @@ import {
   type Action,
   type AssistantState,
 } from '../../../plugin/src/state.ts'
+import { PluginError } from '../../../plugin/src/pluginError.ts'
 
 const change = (id: string, extra: Partial<Change> = {}): Change => ({
   id,
@@ -118,15 +119,9 @@ describe('assistant state', () => {
   })
 
   it('keeps the prompt for a retry after a failure and ignores dismiss while busy', () => {
-    const failed = run(
-      { type: 'send', prompt: 'x' },
-      { type: 'failed', error: { code: 'bedrock_throttled', message: 'busy' }, retry: 'send' },
-    )
-    expect(failed.status).toEqual({
-      type: 'error',
-      error: { code: 'bedrock_throttled', message: 'busy' },
-      retry: 'send',
-    })
+    const error = new PluginError({ code: 'bedrock_throttled', message: 'busy' })
+    const failed = run({ type: 'send', prompt: 'x' }, { type: 'failed', error, retry: 'send' })
+    expect(failed.status).toStrictEqual({ type: 'error', error, retry: 'send' })
     expect(failed.messages).toEqual([{ role: 'user', content: 'x' }])
     expect(reduce(failed, { type: 'retrySend' }).status.type).toBe('generating')
     expect(reduce(run({ type: 'send', prompt: 'x' }), { type: 'dismiss' }).status.type).toBe('generating')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ProxyFailure } from '../../../plugin/src/api/createProxyClient.ts'
+import { PluginError } from '../../../plugin/src/pluginError.ts'
 import { withTimeout } from '../../../plugin/src/withTimeout.ts'
 
 describe('withTimeout (the field-plugin actions have none)', () => {
@@ -11,8 +11,8 @@ describe('withTimeout (the field-plugin actions have none)', () => {
     const err = await withTimeout(new Promise(() => undefined), 5, 'the request for the current story').catch(
       (e: unknown) => e,
     )
-    expect(err).toBeInstanceOf(ProxyFailure)
-    expect((err as ProxyFailure).error).toMatchObject({ code: 'timeout', hint: 'Reload the story and try again.' })
-    expect((err as ProxyFailure).error.message).toContain('the request for the current story')
+    expect(err).toBeInstanceOf(PluginError)
+    expect(err as PluginError).toMatchObject({ code: 'timeout', hint: 'Reload the story and try again.' })
+    expect((err as PluginError).message).toContain('the request for the current story')
   })
 })

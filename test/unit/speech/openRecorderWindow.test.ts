@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { openRecorderWindow, type RecorderWindowOptions } from '../../../plugin/speech/openRecorderWindow.ts'
+import { PluginError } from '../../../plugin/src/pluginError.ts'
 import { PLUGIN_SOURCE, RECORDER_SOURCE } from '../../../shared/recorderProtocol.ts'
 
 const PROXY = 'https://voice.example.com'
@@ -96,14 +97,25 @@ describe('openRecorderWindow', () => {
     const f = fakeWindow()
     const rec = openRecorderWindow({
       proxyUrl: PROXY,
-      getTicket: () => Promise.reject(Object.assign(new Error('Too many recordings'), { hint: 'Wait' })),
+      getTicket: () =>
+        Promise.reject(
+          new PluginError({ code: 'transcribe_session_limit', message: 'Too many recordings', hint: 'Wait' }),
+        ),
       window: f.window,
     })
     const sid = f.sid()
     f.emit({ source: RECORDER_SOURCE, sid, type: 'need-ticket' })
     await tick()
     expect(f.posted[0]).toEqual({
-      msg: { source: PLUGIN_SOURCE, sid, type: 'ticket-error', message: 'Too many recordings', hint: 'Wait' },
+      msg: {
+        source: PLUGIN_SOURCE,
+        sid,
+        type: 'ticket-error',
+        message: 'Too many recordings',
+        hint: 'Wait',
+        code: 'transcribe_session_limit',
+        retryable: true,
+      },
       origin: PROXY,
     })
     f.popup.closed = true

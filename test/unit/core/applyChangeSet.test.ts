@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { applyChanges } from '../../../proxy/story/applyChanges.ts'
+import { applyChangeSet } from '../../../proxy/story/applyChangeSet.ts'
+import { undoChangeSet } from '../../../proxy/story/undoChangeSet.ts'
+import type { ChangeSetResult } from '../../../proxy/story/writePlan.ts'
 import { undoFromSaved } from '../../../proxy/story/undoFromSaved.ts'
 import type { HistoryValue } from '../../../proxy/story/historyEntry.ts'
 import type { Blok } from '../../../proxy/deps.ts'
@@ -14,16 +16,25 @@ const { components, home, article } = demo()
 const FAQ2 = 'Any framework that can fetch JSON: Next.js, Nuxt, Astro, SvelteKit and more.'
 const HERO = 'Content that moves at the speed of your team'
 
-function ok(result: ReturnType<typeof applyChanges>) {
+function ok(result: ChangeSetResult) {
   if (result.type !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(result)}`)
   return result
 }
 
-describe('applyChanges', () => {
+/** Refused for invalid changes only (the wire's invalid_change); returns which fields. */
+function invalidFields(result: ChangeSetResult) {
+  expect(result.type).toBe('refused')
+  const problems = result.type === 'refused' ? result.problems : []
+  expect(problems.length).toBeGreaterThan(0)
+  expect(problems.every((p) => p.kind === 'invalid')).toBe(true)
+  return problems.map((p) => p.field)
+}
+
+describe('applyChangeSet and undoChangeSet', () => {
   it('writes exactly the targeted fields; everything else is carried over unchanged', () => {
     const content = home.content
     const result = ok(
-      applyChanges({
+      applyChangeSet({
         content,
         components,
         markdownToRichtext,
@@ -45,7 +56,7 @@ describe('applyChanges', () => {
   it('returns the inverse changes; applying them restores the original content', () => {
     const content = article.content
     const first = ok(
-      applyChanges({
+      applyChangeSet({
         content,
         components,
         markdownToRichtext,
@@ -77,16 +88,14 @@ describe('applyChanges', () => {
         after: 'Why headless content wins',
       },
     ])
-    const undone = ok(
-      applyChanges({ content: first.content, components, markdownToRichtext, changes: first.undo, reason: 'undo' }),
-    )
+    const undone = ok(undoChangeSet({ content: first.content, components, markdownToRichtext, changes: first.undo }))
     expect(undone.content).toEqual(content)
   })
 
   it('conflict: a human edited a targeted field → nothing applied, expected and actual reported', () => {
     const content = structuredClone(home.content)
     blok(content, DEMO_UIDS.hero)['headline'] = 'Edited by a human'
-    const result = applyChanges({
+    const result = applyChangeSet({
       content,
       components,
       markdownToRichtext,
@@ -96,12 +105,13 @@ describe('applyChanges', () => {
       ],
     })
     expect(result).toEqual({
-      type: 'conflict',
-      conflicts: [
+      type: 'refused',
+      problems: [
         {
           blockUid: DEMO_UIDS.hero,
           field: 'headline',
           language: 'default',
+          kind: 'conflict',
           expected: HERO,
           actual: 'Edited by a human',
         },
@@ -113,7 +123,7 @@ describe('applyChanges', () => {
     const content = structuredClone(home.content)
     blok(content, DEMO_UIDS.hero)['subheadline'] = 'Human subheadline'
     const result = ok(
-      applyChanges({
+      applyChangeSet({
         content,
         components,
         markdownToRichtext,
@@ -128,7 +138,7 @@ describe('applyChanges', () => {
 
   it('undo leaves fields a human changed since the apply alone and reports them', () => {
     const applied = ok(
-      applyChanges({
+      applyChangeSet({
         content: home.content,
         components,
         markdownToRichtext,
@@ -140,23 +150,55 @@ describe('applyChanges', () => {
     )
     blok(applied.content, DEMO_UIDS.hero)['headline'] = 'Human fixed it'
     const undone = ok(
-      applyChanges({ content: applied.content, components, markdownToRichtext, changes: applied.undo, reason: 'undo' }),
+      undoChangeSet({ content: applied.content, components, markdownToRichtext, changes: applied.undo }),
     )
     expect(blok(undone.content, DEMO_UIDS.hero)['headline']).toBe('Human fixed it')
     expect(blok(undone.content, DEMO_UIDS.faqItem2)['description']).toBe(FAQ2)
-    expect(undone.conflicts).toEqual([
+    expect(undone.leftAlone).toEqual([
       {
         blockUid: DEMO_UIDS.hero,
         field: 'headline',
         language: 'default',
+        kind: 'conflict',
         expected: 'AI headline',
         actual: 'Human fixed it',
       },
     ])
   })
 
+  it('apply needs a value for every field; the undo of an added translation removes it again', () => {
+    const change = { blockUid: DEMO_UIDS.articleRoot, field: 'subheadline', language: 'de', before: null, after: null }
+    const input = { content: article.content, components, markdownToRichtext, changes: [change] }
+    expect(invalidFields(applyChangeSet(input))).toEqual(['subheadline'])
+    const withTranslation = structuredClone(article.content)
+    withTranslation['subheadline__i18n__de'] = 'Fünf Lektionen'
+    const undone = ok(
+      undoChangeSet({ ...input, content: withTranslation, changes: [{ ...change, before: 'Fünf Lektionen' }] }),
+    )
+    expect(undone.content).not.toHaveProperty('subheadline__i18n__de')
+    expect(undone.leftAlone).toEqual([])
+  })
+
+  it('invalid changes and conflicts come back together, in one problem shape', () => {
+    const content = structuredClone(home.content)
+    blok(content, DEMO_UIDS.hero)['headline'] = 'Edited by a human'
+    const result = applyChangeSet({
+      content,
+      components,
+      markdownToRichtext,
+      changes: [
+        { blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'AI headline' },
+        { blockUid: DEMO_UIDS.hero, field: 'background_image', before: null, after: 'x' },
+      ],
+    })
+    expect(result.type === 'refused' && result.problems.map((p) => [p.kind, p.field])).toEqual([
+      ['conflict', 'headline'],
+      ['invalid', 'background_image'],
+    ])
+  })
+
   it('refuses fields outside the writable scope (prompt-injection resistance) and invalid values', () => {
-    const result = applyChanges({
+    const result = applyChangeSet({
       content: article.content,
       components,
       markdownToRichtext,
@@ -172,27 +214,22 @@ describe('applyChanges', () => {
         },
       ],
     })
-    expect(result.type).toBe('invalid')
-    expect(result.type === 'invalid' && result.problems.map((p) => p.field)).toEqual([
-      'author',
-      'image',
-      'component',
-      'headline',
-    ])
+    expect(invalidFields(result)).toEqual(['author', 'image', 'component', 'headline'])
   })
 
   it('a deleted block is a conflict', () => {
-    const result = applyChanges({
+    const result = applyChangeSet({
       content: home.content,
       components,
       markdownToRichtext,
       changes: [{ blockUid: 'gone', field: 'headline', before: 'a', after: 'b' }],
     })
-    expect(result).toMatchObject({ type: 'conflict', conflicts: [{ blockUid: 'gone', actual: null }] })
+    expect(result).toMatchObject({ type: 'refused', problems: [{ kind: 'conflict', blockUid: 'gone', actual: null }] })
+    expect(result.type === 'refused' && result.problems).toHaveLength(1)
   })
 
   it('refuses a story over 5 MB', () => {
-    const result = applyChanges({
+    const result = applyChangeSet({
       content: article.content,
       components,
       markdownToRichtext,
@@ -221,7 +258,6 @@ describe('applyChanges', () => {
       userId: 7,
       transcript: 'shorter headline',
       modelId: 'm',
-      reason: 'apply' as const,
     }
     const change = {
       blockUid: DEMO_UIDS.articleRoot,
@@ -230,7 +266,7 @@ describe('applyChanges', () => {
       after: 'Headless wins',
     }
     const result = ok(
-      applyChanges({
+      applyChangeSet({
         content,
         components: withPlugin,
         markdownToRichtext,
@@ -240,15 +276,15 @@ describe('applyChanges', () => {
     )
     const history = result.content['ai_history'] as HistoryValue
     expect(history.v).toBe(1)
-    expect(history.history).toEqual([{ ...entry, changes: [{ ...change, language: 'default' }] }])
-    const misuse = applyChanges({
+    expect(history.history).toEqual([{ ...entry, reason: 'apply', changes: [{ ...change, language: 'default' }] }])
+    const misuse = applyChangeSet({
       content,
       components: withPlugin,
       markdownToRichtext,
       changes: [change],
       history: { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', entry },
     })
-    expect(misuse.type).toBe('invalid')
+    expect(invalidFields(misuse)).toEqual(['teaser'])
   })
 })
 
@@ -261,7 +297,7 @@ describe('undoFromSaved', () => {
   })
 })
 
-describe('applyChanges: appending a nested block', () => {
+describe('applyChangeSet and undoChangeSet: appending a nested block', () => {
   const NEW_UID = '9f1c2d3e-0000-4000-8000-00000000abcd'
   const newEntry = {
     _uid: NEW_UID,
@@ -272,7 +308,7 @@ describe('applyChanges: appending a nested block', () => {
 
   it('appends a whitelisted block to the list and the undo removes it again', () => {
     const result = ok(
-      applyChanges({
+      applyChangeSet({
         content: home.content,
         components,
         markdownToRichtext,
@@ -285,15 +321,13 @@ describe('applyChanges: appending a nested block', () => {
     expect(result.undo).toEqual([
       { blockUid: DEMO_UIDS.faq, field: 'entries', language: 'default', before: newEntry, after: null },
     ])
-    const undone = ok(
-      applyChanges({ content: result.content, components, markdownToRichtext, changes: result.undo, reason: 'undo' }),
-    )
+    const undone = ok(undoChangeSet({ content: result.content, components, markdownToRichtext, changes: result.undo }))
     expect(undone.content).toEqual(home.content)
   })
 
   it('undo keeps an appended block a human has edited since', () => {
     const result = ok(
-      applyChanges({
+      applyChangeSet({
         content: home.content,
         components,
         markdownToRichtext,
@@ -301,39 +335,35 @@ describe('applyChanges: appending a nested block', () => {
       }),
     )
     blok(result.content, NEW_UID)['headline'] = 'Human edit'
-    expect(
-      applyChanges({ content: result.content, components, markdownToRichtext, changes: result.undo, reason: 'undo' }),
-    ).toMatchObject({
-      type: 'conflict',
-    })
+    const refused = undoChangeSet({ content: result.content, components, markdownToRichtext, changes: result.undo })
+    expect(refused.type).toBe('refused')
+    expect(refused.type === 'refused' && refused.problems.map((p) => p.kind)).toEqual(['conflict'])
   })
 
   it('refuses components outside the whitelist, fields that are not writable, a full list and wholesale replacement', () => {
     const attempt = (after: unknown, before: unknown = null, uid = DEMO_UIDS.faq, field = 'entries') =>
-      applyChanges({
+      applyChangeSet({
         content: home.content,
         components,
         markdownToRichtext,
         changes: [{ blockUid: uid, field, before, after }],
       })
-    expect(attempt({ ...newEntry, component: 'hero-section' })).toMatchObject({ type: 'invalid' })
-    expect(attempt({ ...newEntry, image: { filename: 'https://evil.example/x.png' } })).toMatchObject({
-      type: 'invalid',
-    })
-    expect(attempt({ ...newEntry, headline: 'h'.repeat(51) })).toMatchObject({ type: 'invalid' })
-    expect(attempt({ ...newEntry, _uid: DEMO_UIDS.hero })).toMatchObject({ type: 'invalid' })
+    invalidFields(attempt({ ...newEntry, component: 'hero-section' }))
+    invalidFields(attempt({ ...newEntry, image: { filename: 'https://evil.example/x.png' } }))
+    invalidFields(attempt({ ...newEntry, headline: 'h'.repeat(51) }))
+    invalidFields(attempt({ ...newEntry, _uid: DEMO_UIDS.hero }))
     // Hero buttons: max 2, one exists → one more is fine, a third is not.
     const button = { _uid: 'b2b2b2b2-0000-4000-8000-000000000001', component: 'button', label: 'Contact us' }
     const two = ok(
-      applyChanges({
+      applyChangeSet({
         content: home.content,
         components,
         markdownToRichtext,
         changes: [{ blockUid: DEMO_UIDS.hero, field: 'buttons', before: null, after: button }],
       }),
     )
-    expect(
-      applyChanges({
+    invalidFields(
+      applyChangeSet({
         content: two.content,
         components,
         markdownToRichtext,
@@ -346,9 +376,9 @@ describe('applyChanges: appending a nested block', () => {
           },
         ],
       }),
-    ).toMatchObject({ type: 'invalid' })
+    )
     const existing = blok(home.content, DEMO_UIDS.faqItem1)
-    expect(attempt({ ...existing, headline: 'Replaced' }, existing)).toMatchObject({ type: 'invalid' })
-    expect(attempt(null, existing)).toMatchObject({ type: 'invalid' }) // removal only as an undo
+    invalidFields(attempt({ ...existing, headline: 'Replaced' }, existing))
+    invalidFields(attempt(null, existing)) // removal only as an undo
   })
 })

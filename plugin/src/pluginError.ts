@@ -1,0 +1,108 @@
+import type { Conflict } from '../../shared/contract.ts'
+import type { ErrorCode } from '../../shared/errorCodes.ts'
+
+/**
+ * A code from the proxy, or one the plugin itself saw (no network, an unreadable reply, a timeout, no microphone, a
+ * blocked popup). A newer proxy may send a code this build does not know yet, so any string is kept.
+ */
+export type PluginErrorCode =
+  | ErrorCode
+  | 'network'
+  | 'bad_response'
+  | 'timeout'
+  | 'cancelled'
+  | 'mic_unsupported'
+  | 'mic_failed'
+  | 'popup_blocked'
+  | (string & {})
+
+export type PluginErrorInit = {
+  code: PluginErrorCode
+  /** For the editor: what happened, in words. */
+  message: string
+  /** For the editor: what to do about it. */
+  hint?: string | undefined
+  /** The same request (or the kept recording) may succeed when tried again. @default by code and status */
+  retryable?: boolean
+  requestId?: string | undefined
+  /** The HTTP status of the reply that carried it. */
+  status?: number | undefined
+  retryAfterSeconds?: number | undefined
+  /** Fields that changed since the proposal (409 on apply/undo). */
+  conflicts?: Conflict[] | undefined
+  cause?: unknown
+}
+
+/** Failures that are about timing or load, not about the request: a second attempt can succeed. */
+const RETRYABLE = new Set<string>([
+  'network',
+  'timeout',
+  'rate_limited',
+  'internal',
+  'shutting_down',
+  'upstream_timeout',
+  'bedrock_throttled',
+  'bedrock_unavailable',
+  'bedrock_stream_truncated',
+  'storyblok_rate_limited',
+  'storyblok_unavailable',
+  'transcribe_unavailable',
+  'transcribe_limit_exceeded',
+  'transcribe_session_limit',
+])
+
+export function isRetryable(code: string, status?: number): boolean {
+  return RETRYABLE.has(code) || (status !== undefined && (status === 429 || status >= 500))
+}
+
+/**
+ * Every failure the plugin shows or the recorder window reports: from the proxy (HTTP envelope, SSE `error` event,
+ * WebSocket `error` message), from the editor bridge, or from the browser (microphone, popup). Thrown by the API
+ * client, the transcriber and the bridge; kept as is in the UI state.
+ */
+export class PluginError extends Error {
+  declare readonly code: PluginErrorCode
+  declare readonly hint?: string
+  declare readonly retryable: boolean
+  declare readonly requestId?: string
+  declare readonly status?: number
+  declare readonly retryAfterSeconds?: number
+  declare readonly conflicts?: Conflict[]
+
+  constructor({
+    code,
+    message,
+    hint,
+    retryable,
+    requestId,
+    status,
+    retryAfterSeconds,
+    conflicts,
+    cause,
+  }: PluginErrorInit) {
+    super(message, cause === undefined ? undefined : { cause })
+    // Own enumerable fields only when present, so an error compares and logs as exactly what it carries.
+    Object.assign(this, {
+      code,
+      retryable: retryable ?? isRetryable(code, status),
+      ...(hint ? { hint } : {}),
+      ...(requestId ? { requestId } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      ...(conflicts && conflicts.length > 0 ? { conflicts } : {}),
+    })
+  }
+}
+PluginError.prototype.name = 'PluginError'
+
+/** Anything caught → a PluginError; what is not one already is a network failure (fetch's TypeError and kin). */
+export function toPluginError(err: unknown): PluginError {
+  if (err instanceof PluginError) return err
+  const detail = err instanceof Error ? err.message : String(err)
+  return new PluginError({
+    code: 'network',
+    message: `Could not reach the proxy (${detail}).`,
+    hint: 'Check the proxyUrl option and that the proxy is running and allows this origin (CORS).',
+    cause: err,
+  })
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto'
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/appEnv.ts'
+import type { ChangesBody, ChangesResult } from '../../shared/contract.ts'
+import { fieldKey } from '../../shared/fieldKey.ts'
+import { loadMarkdownToRichtext } from '../adapters/markdownToRichtext.ts'
+import { toConflict } from '../story/changeProblem.ts'
+import type { HistoryEntry } from '../story/historyEntry.ts'
+import { undoFromSaved } from '../story/undoFromSaved.ts'
+import type { ChangeSetInput, ChangeSetResult } from '../story/writePlan.ts'
+import type { Deps } from '../deps.ts'
+import { storyTooLarge } from '../http/storyTooLarge.ts'
+import { refusalError } from './refusalError.ts'
+import { repairRace } from './repairRace.ts'
+import type { Blok } from '../deps.ts'
+import type { ChangeSet } from '../../shared/contract.ts'
+
+/**
+ * Re-reads the saved story right before writing (schemas come from the adapter's cache), lets `change` (apply or
+ * undo) plan the new content, saves it, then lists the newest versions to see whether another save landed in
+ * between (then one more PUT restores it): one GET, one PUT and one versions GET. With a `releaseId`, all of it
+ * happens in that release's copy of the story.
+ */
+export async function saveChangeSet(
+  { storyblok, bedrock, clock, log }: Deps,
+  c: Context<AppEnv>,
+  body: ChangesBody,
+  reason: HistoryEntry['reason'],
+  change: (input: ChangeSetInput) => ChangeSetResult,
+): Promise<ChangesResult> {
+  const { spaceId, storyId } = body
+  const releaseId = body.releaseId || undefined
+  const signal = c.req.raw.signal
+  const [story, components, markdownToRichtext] = await Promise.all([
+    storyblok.getStory(spaceId, storyId, signal, { releaseId }),
+    storyblok.getComponents(spaceId, signal),
+    loadMarkdownToRichtext(),
+  ])
+  const changeSetId = body.changeSetId ?? randomUUID()
+  const changeOn = (content: Blok, changes: ChangeSet) =>
+    change({
+      content,
+      components,
+      changes,
+      markdownToRichtext,
+      ...(body.historyField
+        ? {
+            history: {
+              ...body.historyField,
+              entry: {
+                id: changeSetId,
+                at: new Date(clock.now()).toISOString(),
+                userId: body.userId ?? null,
+                transcript: body.transcript ?? '',
+                modelId: bedrock.modelId,
+              },
+            },
+          }
+        : {}),
+    })
+  let result = changeOn(story.content, body.changes)
+  if (result.type === 'refused') throw refusalError(result.problems)
+  if (result.type === 'too_large') throw storyTooLarge(result.bytes)
+  const publish = body.publish === true
+  let saved = await storyblok.updateStory(spaceId, storyId, result.content, { publish, signal, releaseId })
+  const race = await repairRace(
+    { storyblok, log },
+    { spaceId, storyId, releaseId, read: story, saved, changes: body.changes, rerun: changeOn, publish, signal },
+  )
+  let conflicts = result.leftAlone.map(toConflict)
+  if (race.type === 'repaired') {
+    saved = race.saved
+    conflicts = race.conflicts
+    result = race.result ?? { ...result, applied: [], undo: [] }
+  }
+  // The audit line: who (key id, never the key), where, which fields, which model. Values stay out of logs.
+  log.info('story write', {
+    requestId: c.get('requestId'),
+    keyId: c.get('apiKey').id,
+    spaceId,
+    storyId,
+    reason,
+    changeSetId,
+    fields: result.applied.map((a) => `${a.blockUid}.${fieldKey(a.field, a.language)}`),
+    skippedConflicts: conflicts.length,
+    raced: race.type === 'repaired',
+    releaseId,
+    history: body.historyField !== undefined,
+    publish: body.publish === true,
+    modelId: bedrock.modelId,
+    bytes: result.bytes,
+  })
+  return {
+    storyId,
+    version: saved.updated_at,
+    applied: result.applied,
+    undo: undoFromSaved(result.undo, saved.content, components),
+    ...(conflicts.length ? { conflicts } : {}),
+    ...(race.type === 'repaired' ? { raced: race.raced } : {}),
+    ...(releaseId !== undefined ? { releaseId } : {}),
+  }
+}
