@@ -48,6 +48,7 @@ const world = await startWorld({
       `http://127.0.0.1:${pluginPort}`,
       `http://localhost:${pluginPort}`,
       `http://127.0.0.1:${editorPort}`,
+      `http://localhost:${editorPort}`,
     ].join(','),
     RECORDER_PAGE: join(pluginDir, 'recorder.html'),
     DEBUG: 'true',
