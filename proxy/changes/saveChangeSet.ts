@@ -17,9 +17,9 @@ import type { ChangeSet } from '../../shared/contract.ts'
 
 /**
  * Re-reads the saved story right before writing (schemas come from the adapter's cache), lets `change` (apply or
- * undo) plan the new content, saves it, then lists the newest versions to see whether another save landed in
- * between (then one more PUT restores it): one GET, one PUT and one versions GET. With a `releaseId`, all of it
- * happens in that release's copy of the story.
+ * undo) plan the new content and saves it: one GET and one PUT. When the saved version id leaves room for another
+ * save in between, the newest versions are listed (one more GET) and such a save is restored by one more PUT. With
+ * a `releaseId`, all of it happens in that release's copy of the story.
  */
 export async function saveChangeSet(
   { storyblok, bedrock, clock, log }: Deps,
