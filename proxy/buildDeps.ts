@@ -90,7 +90,9 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
 
   // REDIS_URL: every instance shares tickets, limits, budgets, story locks and the Storyblok pacing (issue 16).
   // Without it createApp keeps that state in process, on deps.clock (one state per app, as before).
-  const redis = config.sharedState.redisUrl ? lazyRedisState({ url: config.sharedState.redisUrl, log }) : undefined
+  const redis = config.sharedState.redisUrl
+    ? lazyRedisState({ url: config.sharedState.redisUrl, log, commandTimeoutMs: config.sharedState.commandTimeoutMs })
+    : undefined
   const pace = redis
     ? createStoryblokPacer({ state: redis, perSecond: config.storyblok.requestsPerSecond, log })
     : undefined

@@ -62,7 +62,10 @@ export type Config = {
     trustProxy: boolean
   }
   /** Where state shared by all instances lives; without `redisUrl`, in this process. */
-  sharedState: { redisUrl?: string }
+  sharedState: {
+    redisUrl?: string
+    /** A command not answered in this time counts as a failure. */ commandTimeoutMs: number
+  }
   /** The built companion recorder window GET /recorder serves (relative paths from the working directory). */
   recorder: { pagePath: string }
   shutdownGraceMs: number
@@ -147,6 +150,7 @@ const EnvSchema = v.object({
       ),
     ),
   ),
+  REDIS_COMMAND_TIMEOUT_MS: v.optional(intIn('REDIS_COMMAND_TIMEOUT_MS', 50, 10_000), '500'),
   SCHEMA_CACHE_TTL_SECONDS: v.optional(intIn('SCHEMA_CACHE_TTL_SECONDS', 0, 86_400), '60'),
   STORY_READ_CACHE_MS: v.optional(intIn('STORY_READ_CACHE_MS', 0, 60_000), '1000'),
   STYLE_GUIDE_STORY: v.optional(v.pipe(v.string(), v.trim())),
@@ -308,7 +312,10 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
     },
-    sharedState: e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {},
+    sharedState: {
+      ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
     recorder: { pagePath: e.RECORDER_PAGE },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     maxConnections: e.MAX_CONNECTIONS,

@@ -35,7 +35,13 @@ export async function startProxyCluster({
   ])
   const proxyEnv = simulatorEnv(
     { bedrock: bedrock.url, transcribe: transcribe.url, storyblok: storyblok.url },
-    { REDIS_URL: redis.url, ...env },
+    {
+      REDIS_URL: redis.url,
+      // Several proxies, simulators and the test share a small machine: a busy moment must not read as a slow
+      // Redis (limits would fail open and the counts would be off). A stopped server still fails at once.
+      REDIS_COMMAND_TIMEOUT_MS: '3000',
+      ...env,
+    },
   )
   const started = await Promise.allSettled(Array.from({ length: instances }, () => spawnProxy({ env: proxyEnv })))
   const proxies = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))

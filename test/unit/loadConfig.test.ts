@@ -113,11 +113,11 @@ describe('loadConfig', () => {
   })
 
   it('keeps shared state in process unless REDIS_URL is set, and never shows its auth token', () => {
-    expect(loadConfig(base).sharedState).toEqual({})
+    expect(loadConfig(base).sharedState).toEqual({ commandTimeoutMs: 500 })
     expect(loadConfig(base).storyblok.requestsPerSecond).toBe(6)
     const url = 'rediss://:auth-token-value-123@cache.example.internal:6379'
     const c = loadConfig({ ...base, REDIS_URL: url, STORYBLOK_RATE_LIMIT_PER_SECOND: '3' })
-    expect(c.sharedState).toEqual({ redisUrl: url })
+    expect(c.sharedState).toEqual({ redisUrl: url, commandTimeoutMs: 500 })
     expect(c.storyblok.requestsPerSecond).toBe(3)
     const summary = JSON.stringify(describeConfig(c))
     expect(summary).not.toContain('auth-token-value-123')
