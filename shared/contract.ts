@@ -9,6 +9,8 @@ export const MAX_MESSAGES = 40
 export const MAX_MESSAGE_CHARS = 8_000
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))
+/** A Storyblok release id; 0 and null (the plugin's "no release") mean the main draft. */
+const ReleaseId = v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)))
 const ShortString = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
 /** A Storyblok language code as used in `field__i18n__<lang>` (e.g. "de", "pt-br"); "default" means none. */
 export const LanguageSchema = v.pipe(
@@ -47,8 +49,13 @@ export const ConversationBodySchema = v.pipe(
     focus: v.optional(FocusSchema),
     /** The editor's unsaved story content (from requestContext), used as the outline when present. */
     draft: v.optional(v.record(v.string(), v.unknown())),
-    /** Full slug of a story holding the brand style guide; overrides STYLE_GUIDE_STORY. */
+    /**
+     * Full slug of the brand style guide story: only STYLE_GUIDE_STORY itself or a story inside STYLE_GUIDE_FOLDER
+     * (the operator's choice; anything else is refused).
+     */
     styleGuideStory: v.optional(v.pipe(v.string(), v.maxLength(300))),
+    /** The release the editor works in (the plugin state's `releaseId`): the proposal is made against its copy. */
+    releaseId: v.optional(ReleaseId),
   }),
   v.check((b) => b.messages[b.messages.length - 1]?.role === 'user', 'the last message must come from the user'),
 )
@@ -76,7 +83,12 @@ export const ChangesBodySchema = v.strictObject({
   transcript: v.optional(v.pipe(v.string(), v.maxLength(MAX_MESSAGE_CHARS))),
   changeSetId: v.optional(ShortString(100)),
   historyField: v.optional(v.strictObject({ blockUid: ShortString(100), field: ShortString(200) })),
+  /** A claim, recorded as such in the audit and the history: the proxy cannot verify who the editor is. */
   userId: v.optional(v.nullable(v.number())),
+  /** Write to this release's copy of the story instead of the main draft. */
+  releaseId: v.optional(ReleaseId),
+  /** The proxy-signed token of the proposal (apply) or of the apply's reply (undo); see docs/API.md. */
+  token: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
 })
 export type ChangesBody = v.InferOutput<typeof ChangesBodySchema>
 
@@ -107,6 +119,11 @@ export type Proposal = {
   changes: Change[]
   /** A question back to the editor when the request was ambiguous. */
   question?: string
+  /**
+   * Signed by the proxy: the targets (block, field, language, `before`) of `changes`. POST /api/changes accepts only
+   * these targets; absent when there are no changes.
+   */
+  token?: string
 }
 
 /** Tokens of one Bedrock call, as Converse reports them. */
@@ -173,6 +190,8 @@ export type ChangesResult = {
   version: string
   applied: ChangeSet
   undo: ChangeSet
+  /** Signed by the proxy: send it with `undo` (as `token`) to undo this write; absent after an undo. */
+  undoToken?: string
   /** Undo only: fields a human changed since the apply, left alone. */
   conflicts?: Conflict[]
 }

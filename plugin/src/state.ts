@@ -35,7 +35,7 @@ export type AssistantState = {
   modelId?: string
   requestId?: string
   /** Inverse changes of the last successful apply; present while Undo is possible. */
-  lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string }
+  lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string; undoToken?: string | undefined }
 }
 
 export type Action =
@@ -55,7 +55,7 @@ export type Action =
   | { type: 'checkStart' }
   | { type: 'unsaved'; labels: string[] }
   | { type: 'applyStart' }
-  | { type: 'applied'; undo: ChangeInput[]; changeIds: string[] }
+  | { type: 'applied'; undo: ChangeInput[]; changeIds: string[]; undoToken?: string | undefined }
   | { type: 'conflict'; conflicts: Conflict[] }
   | { type: 'undoStart' }
   | { type: 'undone'; conflicts?: Conflict[] }
@@ -195,6 +195,7 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
           undo: a.undo,
           changeIds: a.changeIds,
           ...(s.proposal ? { changeSetId: s.proposal.changeSetId } : {}),
+          undoToken: a.undoToken,
         },
       }
     case 'conflict':

@@ -111,13 +111,15 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
 
   const lastTranscript = () => [...state.value.messages].reverse().find((m) => m.role === 'user')?.content
 
-  function writeBody(changes: ChangesBody['changes']): Omit<ChangesBody, 'reason'> {
+  /** `token`: the proxy's signature of what may be written (the proposal's, or the apply's undo token). */
+  function writeBody(changes: ChangesBody['changes'], token: string | undefined) {
     const ctx = context()
     const transcript = lastTranscript()
     const changeSetId = state.value.lastApply?.changeSetId ?? state.value.proposal?.changeSetId
     return {
       ...ids(),
       changes,
+      token,
       ...(transcript ? { transcript: transcript.slice(0, 8000) } : {}),
       ...(changeSetId ? { changeSetId } : {}),
       ...(ctx.historyField && ctx.blockUid
@@ -139,8 +141,13 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
       )
       if (unsaved.length > 0) return dispatch({ type: 'unsaved', labels: unsaved.map((c) => c.label) })
       dispatch({ type: 'applyStart' })
-      const result = await client.apply({ ...writeBody(picked.map(toChangeInput)) })
-      dispatch({ type: 'applied', undo: result.undo, changeIds: picked.map((p) => p.change.id) })
+      const result = await client.apply(writeBody(picked.map(toChangeInput), state.value.proposal?.token))
+      dispatch({
+        type: 'applied',
+        undo: result.undo,
+        changeIds: picked.map((p) => p.change.id),
+        undoToken: result.undoToken,
+      })
     } catch (err) {
       const error = toPluginError(err)
       if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
@@ -153,7 +160,7 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
     if (!last || isBusy(state.value)) return
     dispatch({ type: 'undoStart' })
     try {
-      const result = await client.undo(writeBody(last.undo))
+      const result = await client.undo(writeBody(last.undo, last.undoToken))
       dispatch({ type: 'undone', ...(result.conflicts?.length ? { conflicts: result.conflicts } : {}) })
     } catch (err) {
       const error = toPluginError(err)

@@ -11,6 +11,9 @@ import type { Component, Deps, ModelRequest, Story } from '../deps.ts'
 import type { Emit } from './runConversation.ts'
 import { streamProposalCall } from './streamProposalCall.ts'
 
+/** The proposal's signed token for its changes (undefined when none can be applied). */
+export type SignProposal = (changeSetId: string, changes: readonly Change[]) => string | undefined
+
 export type ProposalTurnInput = {
   body: ConversationBody
   story: Story
@@ -19,6 +22,7 @@ export type ProposalTurnInput = {
   emit: Emit
   requestId: string
   styleGuide?: string
+  signProposal?: SignProposal
 }
 
 const MAX_OUTLINE_CHARS = 60_000
@@ -31,7 +35,7 @@ const sameTarget = (a: { blockUid?: string; field?: string }, b: { blockUid?: st
  * change completes, invalid ones get one repair round, and a `proposal` event closes the set.
  */
 export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input: ProposalTurnInput): Promise<void> {
-  const { body, story, components, signal, emit, requestId, styleGuide } = input
+  const { body, story, components, signal, emit, requestId, styleGuide, signProposal } = input
   // Loaded while Claude starts answering, so the first proposed change does not wait for it.
   void loadMarkdownToRichtext().catch(() => undefined)
   const outlineInput = {
@@ -112,14 +116,18 @@ export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input
       })
     }
   }
+  const changeSetId = randomUUID()
+  const proposed = [...changes.values()]
+  const token = signProposal?.(changeSetId, proposed)
   await emit({
     event: 'proposal',
     data: {
-      changeSetId: randomUUID(),
+      changeSetId,
       storyId: story.id,
       baseVersion: story.updated_at,
-      changes: [...changes.values()],
+      changes: proposed,
       ...(question ? { question } : {}),
+      ...(token ? { token } : {}),
     },
   })
 }
