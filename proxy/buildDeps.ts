@@ -55,6 +55,7 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     return createBedrock({
       client,
       modelId: config.bedrock.modelId,
+      ...(config.bedrock.modelFamily ? { modelFamily: config.bedrock.modelFamily } : {}),
       region: config.aws.region,
       maxTokens: config.bedrock.maxTokens,
       firstTokenTimeoutMs: config.bedrock.firstTokenTimeoutMs,
@@ -97,7 +98,10 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     log,
     clock,
     credentials: lazyCredentials(loadCredentials),
-    bedrock: lazyBedrock({ modelId: config.bedrock.modelId, region: config.aws.region }, loadBedrock),
+    bedrock: lazyBedrock(
+      { modelId: config.bedrock.modelId, modelFamily: config.bedrock.modelFamily, region: config.aws.region },
+      loadBedrock,
+    ),
     transcribe: lazyTranscribe(loadTranscribe),
     storyblok: lazyStoryblok(loadStoryblok),
     async warm() {
