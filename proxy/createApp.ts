@@ -21,6 +21,7 @@ import { conversationRoutes } from './conversation/conversationRoutes.ts'
 import { healthRoutes } from './health/healthRoutes.ts'
 import { livenessRoutes } from './health/livenessRoutes.ts'
 import { transcriptRoutes } from './transcript/transcriptRoutes.ts'
+import { createChangeTokens } from './authority/changeToken.ts'
 
 export type App = Hono<AppEnv>
 
@@ -57,6 +58,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
     }),
   } = options
   const guards = apiGuards({ config, rateLimits, tokenBudget })
+  const tokens = createChangeTokens({ secrets: config.authority.signingSecrets, clock })
   const app = new Hono<AppEnv>()
 
   app.use(
@@ -90,8 +92,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   })
 
   app.route('/', healthRoutes(deps, guards))
-  app.route('/', conversationRoutes(deps, { lifecycle, guards }))
-  app.route('/', changesRoutes(deps, guards, { storyLock: createStoryLock({ state, log }) }))
+  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokens }))
+  app.route('/', changesRoutes(deps, { guards, tokens, lifecycle, storyLock: createStoryLock({ state, log }) }))
   if (upgradeWebSocket)
     app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards, tickets: createStateTicketStore({ state }) }))
 

@@ -4,6 +4,7 @@ import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../../dev/simulators/s
 import { MODEL, type BenchWorld } from '../benchWorld.ts'
 import { spawnProxy, type Spawned } from '../spawnServer.ts'
 import { spread, type Spread } from '../stats.ts'
+import { signedBody } from './writeBack.ts'
 
 export type SharedStateResult =
   | { status: 'pending'; reason: string }
@@ -57,11 +58,12 @@ async function timed(url: string, world: BenchWorld, path: string, body: unknown
   return { status: res.status, ms: performance.now() - t0, code: json.error?.code }
 }
 const apply = (url: string, world: BenchWorld, storyId: number, after: string) =>
-  timed(url, world, '/api/changes', {
-    spaceId: DEMO_SPACE_ID,
-    storyId,
-    changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HEADLINE, after }],
-  })
+  timed(
+    url,
+    world,
+    '/api/changes',
+    signedBody(world, storyId, [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HEADLINE, after }]),
+  )
 const converse = (url: string, world: BenchWorld, storyId: number) =>
   timed(url, world, '/api/conversation', {
     spaceId: DEMO_SPACE_ID,

@@ -10,5 +10,6 @@ export const applyChanges = (
   deps: Deps,
   c: Context<AppEnv>,
   body: ChangesBody,
+  changeSetId: string,
   beforeWrite?: () => Promise<void>,
-): Promise<ChangesResult> => saveChangeSet(deps, c, body, 'apply', applyChangeSet, beforeWrite)
+): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'apply', applyChangeSet, beforeWrite)

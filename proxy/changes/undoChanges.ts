@@ -10,5 +10,6 @@ export const undoChanges = (
   deps: Deps,
   c: Context<AppEnv>,
   body: ChangesBody,
+  changeSetId: string,
   beforeWrite?: () => Promise<void>,
-): Promise<ChangesResult> => saveChangeSet(deps, c, body, 'undo', undoChangeSet, beforeWrite)
+): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'undo', undoChangeSet, beforeWrite)

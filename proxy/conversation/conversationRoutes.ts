@@ -12,6 +12,9 @@ import { parseBody } from '../http/parseBody.ts'
 import { runConversation } from './runConversation.ts'
 import { createStyleGuides } from './styleGuide.ts'
 import { createStoryReads } from './createStoryReads.ts'
+import type { ChangeTokens } from '../authority/changeToken.ts'
+import { proposalToken } from '../authority/proposalToken.ts'
+import type { SignProposal } from './runProposalTurn.ts'
 
 /**
  * Aborts when the client goes away or the shutdown grace period ends. `release()` when the turn is over: the
@@ -41,10 +44,12 @@ export type ConversationRouteOptions = {
   lifecycle: Lifecycle
   /** `guards.tokenBudget` opens the turn's share of the key's daily budget; the route records usage and ends it. */
   guards: ApiGuards
+  /** Signs each proposal's targets, so that only they can be saved. */
+  tokens: ChangeTokens
 }
 
 /** `POST /api/conversation`: one turn, streamed as SSE (or one JSON reply with `Accept: application/json`). */
-export function conversationRoutes(deps: Deps, { lifecycle, guards }: ConversationRouteOptions): Hono<AppEnv> {
+export function conversationRoutes(deps: Deps, { lifecycle, guards, tokens }: ConversationRouteOptions): Hono<AppEnv> {
   const { config, log, bedrock, storyblok, clock } = deps
   const app = new Hono<AppEnv>()
   // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
@@ -56,6 +61,8 @@ export function conversationRoutes(deps: Deps, { lifecycle, guards }: Conversati
     assertSpaceAllowed(c, config, body.spaceId)
     const requestId = c.get('requestId')
     const { ac, release } = requestSignal(c, lifecycle)
+    const signProposal: SignProposal = (changeSetId, changes) =>
+      proposalToken(tokens, config.authority.proposalTtlMs, body, changeSetId, changes)
     // Bedrock's usage counts against this key's daily budget (hardening, issue 7); the turn is opened by
     // enforceTokenBudget and ended here once the answer is complete, before `done`.
     const turn = c.get('budgetTurn') as AppEnv['Variables']['budgetTurn'] | undefined
@@ -75,7 +82,9 @@ export function conversationRoutes(deps: Deps, { lifecycle, guards }: Conversati
         else if (e.event === 'notice') result.notices.push(e.data)
       }
       await lifecycle
-        .track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads }))
+        .track(
+          runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads, signProposal }),
+        )
         .catch((err: unknown) => {
           throw afterShutdown(err, lifecycle)
         })
@@ -92,7 +101,15 @@ export function conversationRoutes(deps: Deps, { lifecycle, guards }: Conversati
       const work = (async () => {
         await emit(meta)
         try {
-          await runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads })
+          await runConversation(deps, {
+            body,
+            requestId,
+            signal: ac.signal,
+            emit,
+            styleGuides,
+            storyReads,
+            signProposal,
+          })
         } catch (err) {
           if (ac.signal.aborted && c.req.raw.signal.aborted) return
           const appError = toAppError(afterShutdown(err, lifecycle))

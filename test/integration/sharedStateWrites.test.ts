@@ -10,6 +10,9 @@ import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock } from '../../dev/s
 import { TEST_PROXY_KEY } from '../../dev/world.ts'
 import { startProxyCluster, type ProxyCluster } from '../support/proxyCluster.ts'
 import { redisAvailable } from '../support/redisAvailable.ts'
+import { tokenFor } from '../support/changeTokens.ts'
+import { TEST_SIGNING_SECRET } from '../support/spawnProxy.ts'
+import type { ChangeInput } from '../../shared/contract.ts'
 import { readSse } from '../support/sse.ts'
 
 const HOME = DEMO_STORY_IDS.home
@@ -44,16 +47,22 @@ beforeEach(() => {
 
 const saved = () => cluster.storyblok.getStory(DEMO_SPACE_ID, HOME)!
 const field = (uid: string, name: string) => findBlock(saved().content, uid)?.[name]
-const apply = (url: string, blockUid: string, name: string, after: string) =>
-  fetch(`${url}/api/changes`, {
+let applies = 0
+/** One change as the proxy would have proposed it: signed with the spawned proxies' secret. */
+const apply = (url: string, blockUid: string, name: string, after: string) => {
+  const changes: ChangeInput[] = [{ blockUid, field: name, before: field(blockUid, name), after }]
+  const signer = { config: { authority: { signingSecrets: [TEST_SIGNING_SECRET] } }, clock: { now: Date.now } }
+  const where = { spaceId: DEMO_SPACE_ID, storyId: HOME }
+  return fetch(`${url}/api/changes`, {
     method: 'POST',
     headers: headers(),
     body: JSON.stringify({
-      spaceId: DEMO_SPACE_ID,
-      storyId: HOME,
-      changes: [{ blockUid, field: name, before: field(blockUid, name), after }],
+      ...where,
+      changes,
+      token: tokenFor(signer, changes, { ...where, changeSetId: `cs-shared-${++applies}` }),
     }),
   })
+}
 const converse = (url: string, accept = 'application/json', storyId: number = HOME) =>
   fetch(`${url}/api/conversation`, {
     method: 'POST',
