@@ -29,6 +29,8 @@ export type SimStory = Story & {
   unpublished_changes: boolean
   current_version_id: number
   is_folder: false
+  /** Who saved last (the token's user; absent for seeded stories). */
+  last_author?: { id: number; userid: string; friendly_name: string }
 }
 
 export type SimSpace = { id: number; components: Component[]; stories: Map<number, SimStory> }
@@ -148,8 +150,9 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     return story
   }
 
-  const save = (story: SimStory, content: Blok, publish: boolean) => {
+  const save = (story: SimStory, content: Blok, publish: boolean, author?: TokenGrant['user']) => {
     story.content = content
+    if (author) story.last_author = { id: author.id, userid: `user${author.id}`, friendly_name: author.friendly_name }
     story.updated_at = nextTimestamp()
     story.current_version_id += 1
     if (publish) {
@@ -227,7 +230,9 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     const bearer = /^Bearer (.+)$/.exec(header)
     const token = bearer ? bearer[1] : header
     const grant = sim.tokens.find((t) => t.token === token && t.kind === (bearer ? 'oauth' : 'pat'))
-    return grant ? { grant, auth: grant.kind } : { auth: 'invalid' }
+    // An expired or revoked OAuth access token is answered like an unknown one.
+    const live = grant && (grant.expiresAt === undefined || now() < grant.expiresAt)
+    return grant && live ? { grant, auth: grant.kind } : { auth: 'invalid' }
   }
 
   function overRateLimit(token: string): boolean {
@@ -343,13 +348,18 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
       return
     }
 
+    // A collaborator's role decides what their OAuth token may change (assumed body: the one of a space 403).
+    const mayWrite = grant.scope === undefined || grant.scope.includes('write_content')
+    if (!mayWrite || grant.readOnlyContentTypes?.includes(story.content.component)) {
+      return send({ status: 403, body: { message: 'Forbidden' } })
+    }
     const put = rec.body
     if (!isRecord(put) || !isRecord(put.story)) return send({ status: 422, body: { story: ["can't be blank"] } })
     const content = put.story.content ?? story.content
     const problem = validateContent(content, space.components, story)
     if (problem || !isBlok(content)) return send({ status: 422, body: problem })
     const publish = truthy(put.publish ?? url.searchParams.get('publish'))
-    save(story, withUids(structuredClone(content)), publish)
+    save(story, withUids(structuredClone(content)), publish, grant.user)
     if (typeof put.story.name === 'string') story.name = put.story.name
     const after = takeFault(method, url.pathname, 'afterWrite')
     if (after?.type === 'reset') return destroy()

@@ -70,7 +70,19 @@ export type SeedStory = {
 
 export type SpaceSeed = { spaceId: number; components: Component[]; stories: SeedStory[] }
 
-export type TokenGrant = { token: string; kind: 'pat' | 'oauth'; spaces: number[] | 'all' }
+export type TokenGrant = {
+  token: string
+  kind: 'pat' | 'oauth'
+  spaces: number[] | 'all'
+  /** The token's owner (an OAuth sign-in's editor); recorded as the story's `last_author` on each save. */
+  user?: { id: number; firstname: string; lastname: string; friendly_name: string }
+  /** Epoch ms after which the token is refused with 401 (OAuth access tokens live 899 s). */
+  expiresAt?: number
+  /** OAuth scopes; without `write_content` every write is refused with 403. Absent: all (a PAT's own scope). */
+  scope?: string[]
+  /** Content types (root component names) this user's space role may not change: a PUT answers 403. */
+  readOnlyContentTypes?: string[]
+}
 
 export type StoryblokSeed = { spaces: SpaceSeed[]; tokens: TokenGrant[] }
 
