@@ -12,6 +12,8 @@ export type HistoryEntry = {
   /** ISO time of the write. */
   at: string
   userId: number | null
+  /** The verified Storyblok user's name, when a sign-in wrote the entry (AUTH_MODE oauth/both). */
+  userName?: string
   transcript: string
   modelId: string
   reason: 'apply' | 'undo'

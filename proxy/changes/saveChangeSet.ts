@@ -11,6 +11,8 @@ import type { ChangeSetInput, ChangeSetResult } from '../story/writePlan.ts'
 import type { Deps } from '../deps.ts'
 import { storyTooLarge } from '../http/storyTooLarge.ts'
 import { refusalError } from './refusalError.ts'
+import { isAppError } from '../http/appError.ts'
+import { noPermission } from '../session/editorStoryblok.ts'
 
 /**
  * Re-reads the saved story right before writing (schemas come from the adapter's cache), lets `change` (apply or
@@ -31,6 +33,8 @@ export async function saveChangeSet(
     loadMarkdownToRichtext(),
   ])
   const changeSetId = body.changeSetId ?? randomUUID()
+  // With a sign-in, the verified Storyblok user; otherwise what the plugin says (the editor's id from the bridge).
+  const editor = c.get('editor')
   const result = change({
     content: story.content,
     components,
@@ -43,7 +47,8 @@ export async function saveChangeSet(
             entry: {
               id: changeSetId,
               at: new Date(clock.now()).toISOString(),
-              userId: body.userId ?? null,
+              userId: editor ? editor.id : (body.userId ?? null),
+              ...(editor ? { userName: editor.name } : {}),
               transcript: body.transcript ?? '',
               modelId: bedrock.modelId,
             },
@@ -53,14 +58,19 @@ export async function saveChangeSet(
   })
   if (result.type === 'refused') throw refusalError(result.problems)
   if (result.type === 'too_large') throw storyTooLarge(result.bytes)
-  const saved = await storyblok.updateStory(spaceId, storyId, result.content, {
-    publish: body.publish === true,
-    signal,
-  })
+  const saved = await storyblok
+    .updateStory(spaceId, storyId, result.content, { publish: body.publish === true, signal })
+    .catch((err: unknown) => {
+      // The editor's role refused: name what they may not change.
+      if (editor && isAppError(err) && err.code === 'storyblok_forbidden')
+        throw noPermission(true, err, { story: story.name, contentType: story.content.component })
+      throw err
+    })
   // The audit line: who (key id, never the key), where, which fields, which model. Values stay out of logs.
   log.info('story write', {
     requestId: c.get('requestId'),
     keyId: c.get('apiKey').id,
+    ...(editor ? { userId: editor.id, userName: editor.name } : {}),
     spaceId,
     storyId,
     reason,
