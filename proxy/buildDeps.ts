@@ -56,6 +56,7 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     return createBedrock({
       client,
       modelId: config.bedrock.modelId,
+      ...(config.bedrock.modelFamily ? { modelFamily: config.bedrock.modelFamily } : {}),
       region: config.aws.region,
       maxTokens: config.bedrock.maxTokens,
       firstTokenTimeoutMs: config.bedrock.firstTokenTimeoutMs,
@@ -118,7 +119,10 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     clock,
     ...editorPorts,
     credentials: lazyCredentials(loadCredentials),
-    bedrock: lazyBedrock({ modelId: config.bedrock.modelId, region: config.aws.region }, loadBedrock),
+    bedrock: lazyBedrock(
+      { modelId: config.bedrock.modelId, modelFamily: config.bedrock.modelFamily, region: config.aws.region },
+      loadBedrock,
+    ),
     transcribe: lazyTranscribe(loadTranscribe),
     storyblok: lazyStoryblok(loadStoryblok),
     async warm() {

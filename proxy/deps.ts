@@ -8,6 +8,8 @@ export type ChatContent =
   | { text: string }
   | { cachePoint: { type: 'default' } }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
+  /** Claude's reasoning, echoed back unchanged (signature included) when a tool turn continues. */
+  | { reasoningContent: ReasoningBlock }
   | {
       toolResult: {
         toolUseId: string
@@ -16,9 +18,19 @@ export type ChatContent =
       }
     }
 
+export type ReasoningBlock =
+  | { reasoningText: { text: string; signature?: string }; redactedContent?: never }
+  | { redactedContent: Uint8Array; reasoningText?: never }
+
 export type ChatMessage = { role: 'user' | 'assistant'; content: ChatContent[] }
 
-export type ToolSpec = { name: string; description: string; inputSchema: Record<string, unknown> }
+export type ToolSpec = {
+  name: string
+  description: string
+  inputSchema: Record<string, unknown>
+  /** Ask Bedrock to constrain the tool input to the schema (only for models that support strict tools). */
+  strict?: boolean
+}
 
 export type ModelRequest = {
   /** System blocks; a `{ cachePoint }` entry marks the end of a cacheable prefix. */
@@ -39,6 +51,8 @@ export type ModelEvent =
   | { type: 'toolUseStart'; index: number; toolUseId: string; name: string }
   | { type: 'toolUseDelta'; index: number; input: string }
   | { type: 'blockStop'; index: number }
+  /** Reasoning (thinking) deltas: never an answer; kept only to echo the block back on a tool turn. */
+  | { type: 'reasoning'; index: number; text?: string; signature?: string; redacted?: Uint8Array }
   | { type: 'messageStop'; stopReason: string }
   | { type: 'usage'; usage: Usage }
 
@@ -51,6 +65,8 @@ export type ModelReply = {
 
 export interface Bedrock {
   readonly modelId: string
+  /** The capability family the operator named (BEDROCK_MODEL_FAMILY) when the id does not say it. */
+  readonly modelFamily?: string
   readonly region: string
   /**
    * ConverseStream. Yields events as they arrive; throws AppError (mapped AWS failure) and ends with

@@ -17,12 +17,13 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 export function lazyBedrock(
-  { modelId, region }: { modelId: string; region: string },
+  { modelId, modelFamily, region }: { modelId: string; modelFamily?: string | undefined; region: string },
   load: () => Promise<Bedrock>,
 ): Bedrock {
   const get = once(load)
   return {
     modelId,
+    ...(modelFamily ? { modelFamily } : {}),
     region,
     async *stream(request, signal) {
       yield* (await get()).stream(request, signal)
