@@ -87,6 +87,8 @@ export function authRoutes(deps: Deps, { guards, sessions, oauth: client }: Auth
       maxAge: LOGIN_TTL_MS / 1000,
     })
     c.header('Cache-Control', 'no-store')
+    // Every page of the window must keep its opener (COOP same-origin on any step cuts it for good).
+    c.header('Cross-Origin-Opener-Policy', 'unsafe-none')
     const to = client.authorizationUrl({
       state,
       codeChallenge: await oauth.calculatePKCECodeChallenge(verifier),
