@@ -25,15 +25,9 @@ export type SignInMessage =
   | { type: 'sva-signin'; session: string; editor: SignedInEditor; error?: never }
   | { type: 'sva-signin'; session?: never; editor?: never; error: { code: string; message: string; hint?: string } }
 
+/** Shape check only: the origin and source of the message are checked by the receiver. */
 export function isSignInMessage(data: unknown): data is SignInMessage {
-  if (!isRecord(data) || data['type'] !== 'sva-signin') return false
-  if (isRecord(data['error'])) return typeof data['error']['message'] === 'string'
-  const editor = data['editor']
   return (
-    typeof data['session'] === 'string' &&
-    isRecord(editor) &&
-    typeof editor['id'] === 'number' &&
-    typeof editor['name'] === 'string' &&
-    typeof editor['spaceId'] === 'number'
+    isRecord(data) && data['type'] === 'sva-signin' && (typeof data['session'] === 'string' || isRecord(data['error']))
   )
 }

@@ -59,6 +59,11 @@ const en = {
   question: 'The assistant asks:',
   selectedCount: (n: number, total: number) => `${n} of ${total} selected`,
   requestId: 'Request id',
+  signIn: 'Sign in with Storyblok',
+  signInWhy: 'so changes are saved as you, with your permissions.',
+  signedInAs: 'Saving as',
+  signOut: 'Sign out',
+  popupBlocked: 'The sign-in window was blocked: allow popups and try again.',
 }
 
 export type Messages = typeof en
@@ -133,6 +138,11 @@ const de: Messages = {
   question: 'Der Assistent fragt:',
   selectedCount: (n: number, total: number) => `${n} von ${total} ausgewählt`,
   requestId: 'Anfrage-ID',
+  signIn: 'Mit Storyblok anmelden',
+  signInWhy: 'damit Änderungen als Sie gespeichert werden, mit Ihren Rechten.',
+  signedInAs: 'Gespeichert als',
+  signOut: 'Abmelden',
+  popupBlocked: 'Das Anmeldefenster wurde blockiert: Popups erlauben und erneut versuchen.',
 }
 
 const catalogs: Record<string, Messages> = { en, de }
