@@ -142,6 +142,7 @@ export async function runProposalTurn(
       changeSetId: randomUUID(),
       storyId: story.id,
       baseVersion: story.updated_at,
+      ...(body.releaseId ? { releaseId: body.releaseId } : {}),
       changes: [...changes.values()],
       ...(question ? { question } : {}),
     },
