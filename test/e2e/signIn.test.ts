@@ -1,7 +1,7 @@
 /**
  * Sign in with Storyblok in the browser (issue 15): the plugin (cross-origin frame in the emulator) opens the
  * proxy's sign-in window, Storyblok's OAuth simulator consents, the window posts the sealed session back; the
- * editor types a request and applies it; the simulator's story is saved by that user and the history names them.
+ * editor speaks a request and applies it; the simulator's story is saved by that user and the history names them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame, Page } from 'playwright-core'
@@ -14,7 +14,7 @@ const run = browserAvailable()
 const ERIKA = 4102
 const TOM = 4104
 
-describe.runIf(run)('browser: sign in with Storyblok, type, apply as that editor', () => {
+describe.runIf(run)('browser: sign in with Storyblok, speak, apply as that editor', () => {
   let stack: Stack
   let page: Page
   let plugin: Frame
@@ -55,7 +55,7 @@ describe.runIf(run)('browser: sign in with Storyblok, type, apply as that editor
     await shot(page, 'signin-02-signed-in')
   })
 
-  it('types a request and applies it: the saved story and the history are authored by that editor', async () => {
+  it('speaks a request and applies it: the saved story, its version and the history are authored by that editor', async () => {
     stack.world.bedrock.script(
       reply.toolUse('propose_changes', {
         changes: [
@@ -63,8 +63,12 @@ describe.runIf(run)('browser: sign in with Storyblok, type, apply as that editor
         ],
       }),
     )
-    await plugin.fill('[data-testid="prompt-text"]', 'Make it six lessons')
-    await plugin.click('[data-testid="prompt-send"]')
+    // Spoken through the fake microphone (test/fixtures/prompt.wav) and transcribed by the simulator.
+    stack.world.transcribe.setDefault({ phrase: () => 'Make it six lessons', minVoicedMs: 200 })
+    await plugin.click('[data-testid="mic-toggle"]')
+    await plugin.waitForSelector('[data-testid="transcript-text"]', { timeout: 15_000 })
+    expect(await plugin.inputValue('[data-testid="transcript-text"]')).toBe('Make it six lessons')
+    await plugin.click('[data-testid="transcript-send"]')
     await plugin.waitForSelector('[data-testid="change"]')
     await plugin.click('[data-testid="apply"]')
     await plugin.waitForFunction(
@@ -74,6 +78,10 @@ describe.runIf(run)('browser: sign in with Storyblok, type, apply as that editor
     const saved = story(DEMO_STORY_IDS.article)
     expect(findBlock(saved.content, DEMO_UIDS.articleRoot)?.['subheadline']).toBe('Six lessons from teams that moved')
     expect(saved.last_author).toMatchObject({ id: ERIKA, friendly_name: 'Erika Editor' })
+    expect(stack.world.storyblok.versions(DEMO_SPACE_ID, DEMO_STORY_IDS.article)[0]?.user).toMatchObject({
+      id: ERIKA,
+      friendly_name: 'Erika Editor',
+    })
     const history = findBlock(saved.content, DEMO_UIDS.articleRoot)?.[FIELD] as {
       history: Array<{ userId: number; userName?: string }>
     }

@@ -159,6 +159,11 @@ describe('AUTH_MODE=oauth', () => {
     expect(res.status).toBe(200)
     const saved = world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.article)
     expect(saved?.last_author).toEqual({ id: ERIKA, userid: `user${ERIKA}`, friendly_name: 'Erika Editor' })
+    // The story's newest version is authored by that editor (the ledger reads authors from the versions).
+    expect(world.storyblok.versions(DEMO_SPACE_ID, DEMO_STORY_IDS.article)[0]?.user).toMatchObject({
+      id: ERIKA,
+      friendly_name: 'Erika Editor',
+    })
     const history = findBlock(saved?.content, DEMO_UIDS.articleRoot)?.['voice_assistant'] as {
       history: Array<{ userId: number; userName: string }>
     }
