@@ -45,6 +45,8 @@ const log = createLog({
   level: config.logLevel,
   secrets: [
     config.storyblok.token?.value ?? '',
+    config.auth.oauth?.clientSecret ?? '',
+    config.auth.sessionSecret ?? '',
     ...config.access.apiKeys.map((k) => k.key),
     config.sharedState.redisUrl ?? '',
     redisPassword(config.sharedState.redisUrl),

@@ -16,7 +16,9 @@ export function healthRoutes(
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
       storyblokToken: config.storyblok.token
         ? { ok: true, kind: config.storyblok.token.kind }
-        : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
+        : config.auth.mode === 'oauth'
+          ? { ok: true, kind: 'editor sign-in' }
+          : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
       // Only with REDIS_URL: the in-process state is always there.
       ...(state && state.kind !== 'memory'
         ? {

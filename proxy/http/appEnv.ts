@@ -1,5 +1,6 @@
 import type { ApiKey } from '../loadConfig.ts'
 import type { BudgetTurn } from './tokenBudget.ts'
+import type { SignedInEditor } from '../../shared/signInProtocol.ts'
 
 /** Hono context variables shared by middleware and routes. */
 export type AppEnv = {
@@ -9,5 +10,7 @@ export type AppEnv = {
     apiKey: ApiKey
     /** Set by enforceTokenBudget on model routes. */
     budgetTurn: BudgetTurn & { keepOpen(): void }
+    /** The verified Storyblok user of a sign-in session (AUTH_MODE oauth/both); absent without one. */
+    editor: (SignedInEditor & { sid: string }) | undefined
   }
 }

@@ -125,16 +125,17 @@ describe.skipIf(!redisAvailable())('three instances on one Redis write as one', 
   })
 
   it('refuses a read that would wait beyond a few seconds instead of queueing it; Storyblok never refuses', async () => {
-    const stories = storyCopies(45)
+    const stories = storyCopies(60)
     const started = Date.now()
     const replies = await Promise.all(stories.map((id, i) => converse(at(i), 'application/json', id)))
     const bodies = (await Promise.all(replies.map((r) => r.json()))) as Array<{ notices: Array<{ message: string }> }>
     // A conversation whose story read is refused still answers, with a notice naming the code (runConversation).
     expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200))
     const paced = bodies.filter((b) => b.notices.some((n) => n.message.includes('storyblok_rate_limited')))
-    expect(paced.length).toBeGreaterThan(0)
-    expect(paced.length).toBeLessThan(bodies.length)
-    expect(cluster.storyblok.requests.filter((r) => r.status === 429)).toEqual([])
+    const seen = `${paced.length} of ${bodies.length} refused, Storyblok saw ${cluster.storyblok.requests.length} requests in ${Math.round(Date.now() - started)} ms`
+    expect(paced.length, seen).toBeGreaterThan(0)
+    expect(paced.length, seen).toBeLessThan(bodies.length)
+    expect(cluster.storyblok.requests.filter((r) => r.status === 429).length, seen).toBe(0)
     expect(cluster.storyblok.requests.length).toBeLessThanOrEqual(
       STORYBLOK_PER_SECOND * (Math.ceil((Date.now() - started) / 1000) + 1),
     )
