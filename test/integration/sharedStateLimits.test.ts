@@ -47,8 +47,13 @@ let address = 0
 /** A fresh client address per call (the proxies trust X-Forwarded-For), so only the key's bucket counts. */
 const freshAddress = () => `198.51.100.${++address % 250}, 203.0.${Math.floor(address / 250)}.${address % 250}`
 
+/** Passes the address and key limits only (no token budget): an empty change set answers 400 after them. */
 const probe = (url: string, key: string, xff = freshAddress()) =>
-  fetch(`${url}/api/test-bedrock`, { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': xff } })
+  fetch(`${url}/api/changes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-forwarded-for': xff },
+    body: '{}',
+  })
 
 const converse = (url: string, key: string) =>
   fetch(`${url}/api/conversation`, {
@@ -98,8 +103,8 @@ describe.skipIf(!redisAvailable())('three instances on one Redis behave as one',
   it('limits a key to RATE_LIMIT_PER_MINUTE across all instances', async () => {
     const statuses: number[] = []
     for (let i = 0; i < PER_MINUTE + 5; i++) statuses.push((await probe(at(i), KEYS.perKey)).status)
-    // DEBUG is off: /api/test-bedrock answers 404, but each call counts.
-    expect(statuses.filter((s) => s === 404)).toHaveLength(PER_MINUTE)
+    // Each call counts, whatever the route answers after the limits.
+    expect(statuses.filter((s) => s === 400)).toHaveLength(PER_MINUTE)
     expect(statuses.slice(PER_MINUTE)).toEqual(Array(5).fill(429))
     const limited = await probe(at(1), KEYS.perKey)
     expect(limited.status).toBe(429)
@@ -113,7 +118,7 @@ describe.skipIf(!redisAvailable())('three instances on one Redis behave as one',
       Array.from({ length: PER_MINUTE + 6 }, (_, i) => probe(at(i), i % 2 ? KEYS.addrA : KEYS.addrB, xff)),
     )
     const statuses = results.map((r) => r.status)
-    expect(statuses.filter((s) => s === 404)).toHaveLength(PER_MINUTE)
+    expect(statuses.filter((s) => s === 400)).toHaveLength(PER_MINUTE)
     expect(statuses.filter((s) => s === 429)).toHaveLength(6)
   })
 
