@@ -207,7 +207,8 @@ export function useVoice(options: UseVoiceOptions): Voice {
       const e =
         err instanceof PluginError ? err : new PluginError({ code: 'internal', message: String(err), cause: err })
       // Retry replays the kept recording, so it is offered only while there is one.
-      fail({ ...e, message: e.message, retryable: e.retryable && (transcriber?.keptBytes ?? 0) > 0, cause: e })
+      const retryable = e.retryable && (transcriber?.keptBytes ?? 0) > 0
+      fail({ code: e.code, message: e.message, hint: e.hint, requestId: e.requestId, retryable, cause: e })
     }
   }
 

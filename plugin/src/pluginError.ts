@@ -2,14 +2,16 @@ import type { Conflict } from '../../shared/contract.ts'
 import type { ErrorCode } from '../../shared/errorCodes.ts'
 
 /**
- * A code from the proxy, or one the plugin itself saw (no network, an unreadable reply, a timeout, no microphone, a
- * blocked popup). A newer proxy may send a code this build does not know yet, so any string is kept.
+ * A code from the proxy, or one the plugin itself saw (no network, an unreadable reply, a timeout, an editor not
+ * connected yet, no microphone, a blocked popup). A newer proxy may send a code this build does not know yet, so any
+ * string is kept.
  */
 export type PluginErrorCode =
   | ErrorCode
   | 'network'
   | 'bad_response'
   | 'timeout'
+  | 'editor_not_ready'
   | 'cancelled'
   | 'mic_unsupported'
   | 'mic_failed'
@@ -69,28 +71,13 @@ export class PluginError extends Error {
   declare readonly retryAfterSeconds?: number
   declare readonly conflicts?: Conflict[]
 
-  constructor({
-    code,
-    message,
-    hint,
-    retryable,
-    requestId,
-    status,
-    retryAfterSeconds,
-    conflicts,
-    cause,
-  }: PluginErrorInit) {
+  constructor({ code, message, retryable, cause, ...details }: PluginErrorInit) {
     super(message, cause === undefined ? undefined : { cause })
-    // Own enumerable fields only when present, so an error compares and logs as exactly what it carries.
-    Object.assign(this, {
-      code,
-      retryable: retryable ?? isRetryable(code, status),
-      ...(hint ? { hint } : {}),
-      ...(requestId ? { requestId } : {}),
-      ...(status !== undefined ? { status } : {}),
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-      ...(conflicts && conflicts.length > 0 ? { conflicts } : {}),
-    })
+    Object.assign(this, { code, retryable: retryable ?? isRetryable(code, details.status) })
+    // Own fields only for the details present, so an error compares and logs as exactly what it carries.
+    for (const [key, value] of Object.entries(details))
+      if (value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0))
+        Object.assign(this, { [key]: value })
   }
 }
 PluginError.prototype.name = 'PluginError'

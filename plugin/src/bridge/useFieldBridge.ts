@@ -6,6 +6,7 @@ import {
 } from '@storyblok/field-plugin'
 import { onScopeDispose, shallowRef, toRaw, type ShallowRef } from 'vue'
 import { fieldValueFrom, type FieldValue } from '../history.ts'
+import { PluginError } from '../pluginError.ts'
 import { withTimeout } from '../withTimeout.ts'
 
 export const ACTION_TIMEOUT_MS = 10_000
@@ -73,7 +74,13 @@ export function useFieldBridge({ targetOrigin = containerOrigin() }: { targetOri
   onScopeDispose(cleanup)
 
   const ready = () => {
-    if (!actions) throw new Error('The editor connection is not ready yet.')
+    if (!actions)
+      throw new PluginError({
+        code: 'editor_not_ready',
+        message: 'The editor connection is not ready yet.',
+        hint: 'Wait a moment, then try again.',
+        retryable: true,
+      })
     return actions
   }
 
