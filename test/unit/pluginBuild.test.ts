@@ -5,8 +5,8 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlugin } from '../../dev/emulator/buildPlugin.ts'
 
-/** The issue's budget: 45 kB = 45,000 bytes, gzip at Node's default level. */
-const GZIP_BUDGET = 45_000
+/** Issue 18 allows 50 kB = 50,000 bytes (was 45 kB before the voice-first composer), gzip at Node's default level. */
+const GZIP_BUDGET = 50_000
 /** URLs that are identifiers or error-message links, not fetches: XML namespaces, docs links, Storyblok origins. */
 const ALLOWED_URL =
   /^https?:\/\/(www\.w3\.org\/|vuejs\.org\/error-reference|developer\.mozilla\.org\/|app\.storyblok\.com|plugin-sandbox\.storyblok\.com|plugins\.storyblok\.com)/
