@@ -8,8 +8,9 @@ import type { Deps } from '../deps.ts'
 import { registerRecorderPage } from './recorderPage.ts'
 import { createTicketStore, type TicketGrant, type TicketStore } from './ticketStore.ts'
 import { createTranscriptRelay } from './transcriptRelay.ts'
+import { createSessionSlots } from './sessionSlots.ts'
 
-export type TranscribeRouteOptions = {
+export type TranscriptRouteOptions = {
   upgradeWebSocket: UpgradeWebSocket
   guards: ApiGuards
   tickets?: TicketStore
@@ -22,7 +23,7 @@ export type TranscribeRouteOptions = {
  * `GET /api/transcribe?ticket=…` WebSocket relaying 16 kHz PCM to Amazon Transcribe streaming,
  * plus `GET /recorder`, the companion recorder window for editors whose plugin iframe has no microphone.
  */
-export function transcriptRoutes(deps: Deps, options: TranscribeRouteOptions): Hono<AppEnv> {
+export function transcriptRoutes(deps: Deps, options: TranscriptRouteOptions): Hono<AppEnv> {
   const { config, clock } = deps
   const limits = config.transcribe
   const app = new Hono<AppEnv>()
@@ -32,20 +33,28 @@ export function transcriptRoutes(deps: Deps, options: TranscribeRouteOptions): H
     tickets = createTicketStore({ clock }),
     finalTimeoutMs = limits.idleTimeoutMs,
   } = options
-  const active = new Map<string, number>()
-  const assertSessionSlot = (keyId: string) => {
-    if ((active.get(keyId) ?? 0) >= limits.maxSessionsPerKey) {
-      throw new AppError({
-        code: 'transcribe_session_limit',
-        message: `At most ${limits.maxSessionsPerKey} recordings may run at the same time per proxy key.`,
-        retryAfterSeconds: 2,
-      })
+  const slots = createSessionSlots(limits.maxSessionsPerKey)
+  const sessionEvents = (grant: TicketGrant): WSEvents => {
+    const relay = createTranscriptRelay({
+      limits,
+      finalTimeoutMs,
+      transcribe: deps.transcribe,
+      clock,
+      log: deps.log,
+      keyId: grant.keyId,
+      slot: slots.slot(grant.keyId),
+    })
+    return {
+      onOpen: (_event, socket) => relay.open(socket),
+      onMessage: (event, socket) => relay.message(event.data, socket),
+      onClose: () => relay.socketClosed(),
+      onError: () => relay.socketFailed(),
     }
   }
 
   app.post('/api/transcribe/ticket', guards.keyed, (c) => {
     const keyId = c.get('apiKey').id
-    assertSessionSlot(keyId)
+    slots.assertFree(keyId)
     const { ticket, expiresInSeconds } = tickets.issue({ keyId })
     const url = wsUrl(c)
     url.searchParams.set('ticket', ticket)
@@ -87,37 +96,12 @@ export function transcriptRoutes(deps: Deps, options: TranscribeRouteOptions): H
         hint: 'Request a new ticket right before opening the WebSocket; each ticket works once, for 30 seconds.',
       })
     }
-    assertSessionSlot(grant.keyId)
+    slots.assertFree(grant.keyId)
     return upgradeWebSocket(() => sessionEvents(grant))(c, next)
   })
 
   registerRecorderPage(app, deps)
   return app
-
-  function sessionEvents(grant: TicketGrant): WSEvents {
-    const relay = createTranscriptRelay({
-      limits,
-      finalTimeoutMs,
-      transcribe: deps.transcribe,
-      clock,
-      log: deps.log,
-      keyId: grant.keyId,
-      slot: {
-        take: () => active.set(grant.keyId, (active.get(grant.keyId) ?? 0) + 1),
-        give: () => {
-          const n = (active.get(grant.keyId) ?? 1) - 1
-          if (n <= 0) active.delete(grant.keyId)
-          else active.set(grant.keyId, n)
-        },
-      },
-    })
-    return {
-      onOpen: (_event, socket) => relay.open(socket),
-      onMessage: (event, socket) => relay.message(event.data, socket),
-      onClose: () => relay.socketClosed(),
-      onError: () => relay.socketFailed(),
-    }
-  }
 }
 
 function wsUrl(c: Context<AppEnv>): URL {
