@@ -1,5 +1,9 @@
 import { DEFAULT_PRESETS, type Preset } from './options.ts'
 
+/** "1", "1 and 3", "1, 3 and 4" in the given word for "and". */
+const listed = (n: number[], and: string) =>
+  n.length < 2 ? String(n[0] ?? '') : `${n.slice(0, -1).join(', ')} ${and} ${n.at(-1)}`
+
 const en = {
   presets: DEFAULT_PRESETS,
   title: 'Voice assistant',
@@ -26,6 +30,14 @@ const en = {
   sendingIn: (n: number) => `Sending in ${n} s…`,
   understood: (what: string, n: number) => `Understood: ${what}. In ${n} s…`,
   sendNow: 'Send now',
+  cmdApply: (n: number[]) => `apply change${n.length === 1 ? '' : 's'} ${listed(n, 'and')}`,
+  cmdUndo: 'undo the last apply',
+  cmdCancel: 'discard the proposal',
+  cmdReadBack: 'read the proposal aloud',
+  cmdNewConversation: 'start a new conversation',
+  newConversation: 'New conversation',
+  readBack: 'Read it back',
+  changeNumber: (n: number) => `Change ${n}`,
   doItNow: 'Do it now',
   keepEditing: 'Keep editing',
   charCount: (n: number, max: number) => `${n.toLocaleString('en')} / ${max.toLocaleString('en')} characters`,
@@ -50,9 +62,9 @@ const en = {
   doneEditing: 'Done',
   editRichtextNote: 'Editing turns formatting into plain paragraphs.',
   invalid: 'Cannot be applied',
-  applySelected: 'Apply selected',
+  applySelected: 'Apply',
   applying: 'Applying…',
-  undo: 'Undo last apply',
+  undo: 'Undo',
   undoing: 'Undoing…',
   checking: 'Checking your draft…',
   applied: 'Applied. Reload the story to see the changes.',
@@ -71,6 +83,7 @@ const en = {
   question: 'The assistant asks:',
   selectedCount: (n: number, total: number) => `${n} of ${total} selected`,
   requestId: 'Request id',
+  details: 'Details',
 }
 
 export type Messages = typeof en
@@ -112,6 +125,14 @@ const de: Messages = {
   sendingIn: (n: number) => `Wird in ${n} s gesendet…`,
   understood: (what: string, n: number) => `Verstanden: ${what}. In ${n} s…`,
   sendNow: 'Jetzt senden',
+  cmdApply: (n: number[]) => `Änderung${n.length === 1 ? '' : 'en'} ${listed(n, 'und')} übernehmen`,
+  cmdUndo: 'letzte Übernahme rückgängig machen',
+  cmdCancel: 'Vorschlag verwerfen',
+  cmdReadBack: 'Vorschlag vorlesen',
+  cmdNewConversation: 'neues Gespräch beginnen',
+  newConversation: 'Neues Gespräch',
+  readBack: 'Vorlesen',
+  changeNumber: (n: number) => `Änderung ${n}`,
   doItNow: 'Jetzt ausführen',
   keepEditing: 'Weiter bearbeiten',
   charCount: (n: number, max: number) => `${n.toLocaleString('de')} / ${max.toLocaleString('de')} Zeichen`,
@@ -136,9 +157,9 @@ const de: Messages = {
   doneEditing: 'Fertig',
   editRichtextNote: 'Beim Bearbeiten wird die Formatierung durch einfache Absätze ersetzt.',
   invalid: 'Nicht anwendbar',
-  applySelected: 'Auswahl übernehmen',
+  applySelected: 'Übernehmen',
   applying: 'Übernehme…',
-  undo: 'Letzte Übernahme rückgängig',
+  undo: 'Rückgängig',
   undoing: 'Mache rückgängig…',
   checking: 'Prüfe Ihren Entwurf…',
   applied: 'Übernommen. Laden Sie die Story neu, um die Änderungen zu sehen.',
@@ -157,6 +178,7 @@ const de: Messages = {
   question: 'Der Assistent fragt:',
   selectedCount: (n: number, total: number) => `${n} von ${total} ausgewählt`,
   requestId: 'Anfrage-ID',
+  details: 'Details',
 }
 
 const catalogs: Record<string, Messages> = { en, de }

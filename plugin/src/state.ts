@@ -51,6 +51,12 @@ export type Action =
   | { type: 'cancelled' }
   | { type: 'failed'; error: PluginError; retry?: RetryTarget }
   | { type: 'toggle'; id: string; selected: boolean }
+  /** Exactly these changes selected (a spoken "apply one and three"). */
+  | { type: 'selectOnly'; ids: string[] }
+  /** The open proposal is dropped; applied changes stay listed for Undo. */
+  | { type: 'discard' }
+  /** A new conversation: thread and proposal cleared, the last apply still undoable. */
+  | { type: 'reset' }
   | { type: 'edit'; id: string; after: unknown }
   | { type: 'checkStart' }
   | { type: 'unsaved'; labels: string[] }
@@ -173,6 +179,19 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
           c.change.id === a.id && !c.change.invalid && !c.applied ? { ...c, selected: a.selected } : c,
         ),
       }
+    case 'selectOnly':
+      return {
+        ...s,
+        changes: s.changes.map((c) =>
+          c.change.invalid || c.applied ? c : { ...c, selected: a.ids.includes(c.change.id) },
+        ),
+      }
+    case 'discard': {
+      const { proposal: _p, ...rest } = s
+      return { ...rest, changes: s.changes.filter((c) => c.applied) }
+    }
+    case 'reset':
+      return isBusy(s) ? s : { ...initialState, ...(s.lastApply ? { lastApply: s.lastApply } : {}) }
     case 'edit':
       return {
         ...s,

@@ -172,6 +172,13 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
     else if (s.retry === 'undo') void undo()
   }
 
+  /** Applies exactly these changes (a spoken "apply one and three"): the selection follows, then Apply. */
+  function applyOnly(ids: string[]) {
+    if (isBusy(state.value)) return
+    dispatch({ type: 'selectOnly', ids })
+    void apply()
+  }
+
   onScopeDispose(() => abort?.abort())
 
   return {
@@ -182,6 +189,9 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
     apply,
     undo,
     retry,
+    applyOnly,
+    discard: () => dispatch({ type: 'discard' }),
+    newConversation: () => dispatch({ type: 'reset' }),
     toggle: (id: string, selected: boolean) => dispatch({ type: 'toggle', id, selected }),
     edit: (id: string, after: unknown) => dispatch({ type: 'edit', id, after }),
     dismiss: () => dispatch({ type: 'dismiss' }),
