@@ -21,7 +21,7 @@ const run = (...actions: Action[]) => actions.reduce<AssistantState>(reduce, ini
 const proposed = (...changes: Change[]) =>
   run(
     { type: 'send', prompt: 'Rewrite' },
-    { type: 'proposal', proposal: { changeSetId: 'cs', changes } },
+    { type: 'proposal', proposal: { changeSetId: 'cs', storyId: 1, baseVersion: 'v1', changes } },
     { type: 'finished' },
   )
 
