@@ -54,7 +54,6 @@ const en = {
   you: 'You',
   assistant: 'Assistant',
   changesTitle: 'Proposed changes',
-  changesEmpty: 'No changes proposed yet.',
   before: 'Before',
   after: 'After',
   empty: '(empty)',
@@ -84,6 +83,22 @@ const en = {
   selectedCount: (n: number, total: number) => `${n} of ${total} selected`,
   requestId: 'Request id',
   details: 'Details',
+  nothingChanged: 'Nothing was changed in the story.',
+  undoNotDone: 'The applied changes are still in the story.',
+  cutOff: 'Cut off: the answer stopped here.',
+  editRequest: 'Edit request',
+  threadTrimmed: 'The oldest part of this conversation was left out so it can go on.',
+  errors: {
+    busy: { what: 'The assistant is busy.', todo: 'Try again in a minute.' },
+    offline: { what: 'The assistant could not be reached.', todo: 'Check your connection and try again.' },
+    setup: { what: 'The assistant is not set up correctly.', todo: 'Ask your admin; the details help them.' },
+    tooLong: { what: 'This is too long.', todo: 'Shorten it, or start a new conversation.' },
+    rejected: { what: 'This could not be done.', todo: 'Rephrase it, or start a new conversation.' },
+    editor: { what: 'The editor did not answer.', todo: 'Try again, or reload the story.' },
+    cutOff: { what: 'The answer broke off.', todo: 'Try again for a complete answer.' },
+    voice: { what: 'Speech could not be recorded.', todo: 'Type your request, or allow pop-ups.' },
+    unknown: { what: 'Something went wrong.', todo: 'Try again; if it happens again, tell your admin.' },
+  },
 }
 
 export type Messages = typeof en
@@ -149,7 +164,6 @@ const de: Messages = {
   you: 'Sie',
   assistant: 'Assistent',
   changesTitle: 'Vorgeschlagene Änderungen',
-  changesEmpty: 'Noch keine Änderungen vorgeschlagen.',
   before: 'Vorher',
   after: 'Nachher',
   empty: '(leer)',
@@ -179,6 +193,34 @@ const de: Messages = {
   selectedCount: (n: number, total: number) => `${n} von ${total} ausgewählt`,
   requestId: 'Anfrage-ID',
   details: 'Details',
+  nothingChanged: 'In der Story wurde nichts geändert.',
+  undoNotDone: 'Die übernommenen Änderungen sind noch in der Story.',
+  cutOff: 'Abgebrochen: Hier endet die Antwort.',
+  editRequest: 'Anfrage bearbeiten',
+  threadTrimmed: 'Der älteste Teil dieses Gesprächs wurde ausgelassen, damit es weitergehen kann.',
+  errors: {
+    busy: { what: 'Der Assistent ist ausgelastet.', todo: 'Versuchen Sie es in einer Minute erneut.' },
+    offline: {
+      what: 'Der Assistent ist nicht erreichbar.',
+      todo: 'Prüfen Sie die Verbindung und versuchen Sie es erneut.',
+    },
+    setup: {
+      what: 'Der Assistent ist nicht richtig eingerichtet.',
+      todo: 'Fragen Sie Ihren Admin; die Details helfen ihm.',
+    },
+    tooLong: { what: 'Das ist zu lang.', todo: 'Kürzen Sie es oder beginnen Sie ein neues Gespräch.' },
+    rejected: { what: 'Das ging nicht.', todo: 'Formulieren Sie es anders oder beginnen Sie ein neues Gespräch.' },
+    editor: {
+      what: 'Der Editor hat nicht geantwortet.',
+      todo: 'Versuchen Sie es erneut oder laden Sie die Story neu.',
+    },
+    cutOff: { what: 'Die Antwort ist abgebrochen.', todo: 'Versuchen Sie es erneut.' },
+    voice: {
+      what: 'Die Sprache konnte nicht aufgenommen werden.',
+      todo: 'Tippen Sie Ihre Anfrage oder erlauben Sie Pop-ups.',
+    },
+    unknown: { what: 'Etwas ist schiefgelaufen.', todo: 'Versuchen Sie es erneut; sonst fragen Sie Ihren Admin.' },
+  },
 }
 
 const catalogs: Record<string, Messages> = { en, de }

@@ -34,6 +34,8 @@ export type AssistantState = {
   notices: Notice[]
   modelId?: string
   requestId?: string
+  /** Index in `messages` of an answer whose stream broke: what arrived is kept, marked as cut off. */
+  cutOff?: number
   /** Inverse changes of the last successful apply; present while Undo is possible. */
   lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string }
 }
@@ -66,6 +68,8 @@ export type Action =
   | { type: 'undoStart' }
   | { type: 'undone'; conflicts?: Conflict[] }
   | { type: 'dismiss' }
+  /** The failed request leaves the thread (to be edited and sent again). */
+  | { type: 'withdraw' }
 
 export const initialState: AssistantState = {
   status: { type: 'idle' },
@@ -124,7 +128,7 @@ export function conflictViews(conflicts: Conflict[], changes: EditableChange[]):
 export function reduce(s: AssistantState, a: Action): AssistantState {
   switch (a.type) {
     case 'send': {
-      const { proposal: _p, usage: _u, ...rest } = s
+      const { proposal: _p, usage: _u, cutOff: _c, ...rest } = s
       return {
         ...rest,
         status: { type: 'generating' },
@@ -134,8 +138,12 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
         notices: [],
       }
     }
-    case 'retrySend':
-      return { ...s, status: { type: 'generating' }, streaming: '', notices: [] }
+    case 'retrySend': {
+      // The cut-off answer gives way to the new attempt, so the thread ends with the request again.
+      const { cutOff, ...rest } = s
+      const messages = cutOff === undefined ? s.messages : s.messages.filter((_, i) => i !== cutOff)
+      return { ...rest, messages, status: { type: 'generating' }, streaming: '', notices: [] }
+    }
     case 'meta':
       return { ...s, requestId: a.requestId, modelId: a.modelId }
     case 'notice':
@@ -170,8 +178,24 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
       const messages = text ? [...s.messages, { role: 'assistant' as const, content: text }] : s.messages
       return { ...s, status: { type: 'idle' }, messages, streaming: '' }
     }
-    case 'failed':
-      return { ...s, status: { type: 'error', error: a.error, ...(a.retry ? { retry: a.retry } : {}) } }
+    case 'failed': {
+      const status: Status = { type: 'error', error: a.error, ...(a.retry ? { retry: a.retry } : {}) }
+      const text = s.status.type === 'generating' ? s.streaming.trim() : ''
+      if (!text) return { ...s, status }
+      return {
+        ...s,
+        status,
+        messages: [...s.messages, { role: 'assistant', content: text }],
+        streaming: '',
+        cutOff: s.messages.length,
+      }
+    }
+    case 'withdraw': {
+      if (s.status.type !== 'error' || s.status.retry !== 'send') return s
+      const { cutOff: _c, ...rest } = s
+      const last = s.messages.findLastIndex((m) => m.role === 'user')
+      return { ...rest, status: { type: 'idle' }, messages: s.messages.slice(0, Math.max(0, last)), streaming: '' }
+    }
     case 'toggle':
       return {
         ...s,

@@ -1,5 +1,5 @@
 import { computed, onScopeDispose, shallowRef } from 'vue'
-import type { ChangesBody, ConversationBody, SseEvent } from '../../shared/contract.ts'
+import { MAX_THREAD_MESSAGES, type ChangesBody, type ConversationBody, type SseEvent } from '../../shared/contract.ts'
 import type { ProxyClient } from './api/createProxyClient.ts'
 import { PluginError, toPluginError } from './pluginError.ts'
 import { changesWithUnsavedEdits } from './draftCheck.ts'
@@ -80,7 +80,8 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
       const ctx = context()
       const body: ConversationBody = {
         ...ids(),
-        messages: state.value.messages.map((m) => ({ ...m })),
+        // The proxy trims what Claude sees; the body stays within its bound however long the thread grows.
+        messages: state.value.messages.slice(-MAX_THREAD_MESSAGES).map((m) => ({ ...m })),
         ...(ctx.language ? { language: ctx.language } : {}),
         ...(ctx.blockUid ? { focus: { blockUid: ctx.blockUid } } : {}),
         ...(ctx.styleGuideStory ? { styleGuideStory: ctx.styleGuideStory } : {}),
@@ -190,6 +191,12 @@ export function useAssistant({ client, requestDraft, context }: AssistantDeps) {
     undo,
     retry,
     applyOnly,
+    /** Takes the failed request out of the thread and returns its text, for the editor to change and send again. */
+    withdraw(): string {
+      const text = lastTranscript() ?? ''
+      dispatch({ type: 'withdraw' })
+      return text
+    },
     discard: () => dispatch({ type: 'discard' }),
     newConversation: () => dispatch({ type: 'reset' }),
     toggle: (id: string, selected: boolean) => dispatch({ type: 'toggle', id, selected }),

@@ -82,23 +82,16 @@ const normalise = (text: string) =>
     .replace(/\s+/g, ' ')
     .trim()
 
+/** What a fixed command may name as its object ("undo that", "discard the changes", "lies es vor"). */
+const OBJECT = / (?:it|that|this|them|all|everything|the(?: last)? \S+|es|das|sie|alles|die \S+)(?= |$)/g
 const FIXED: Array<[RegExp, ReviewCommand['type']]> = [
   [
-    /^(?:start (?:a )?)?new (?:conversation|chat|thread)$|^(?:ein )?neue[sn]? (?:gespräch|unterhaltung|chat)(?: beginnen| starten| anfangen)?$/,
+    /^(?:start (?:a )?)?new (?:conversation|chat)$|^neue[sn]? (?:gespräch|unterhaltung)(?: beginnen| starten)?$/,
     'newConversation',
   ],
-  [
-    /^(?:undo|revert)(?: (?:that|it|this|the last (?:apply|change|changes)))?$|^(?:das |es )?rückgängig(?: machen)?$|^mache? (?:das |es )?rückgängig$/,
-    'undo',
-  ],
-  [
-    /^(?:cancel|discard|reject|dismiss)(?: (?:it|that|this|them|all|everything|the (?:changes|proposal|suggestions)))?$|^never ?mind$|^(?:alles |das )?(?:abbrechen|verwerfen)$|^(?:verwirf|verwerfe) (?:alles|das|sie)$/,
-    'cancel',
-  ],
-  [
-    /^read (?:it|them|that|this|everything|the changes|the proposal)?(?: ?back| out| aloud| out loud| to me)$|^read back$|^(?:vorlesen|lies (?:es |sie |das |alles |die änderungen )?vor|(?:alles )?vorlesen)$/,
-    'readBack',
-  ],
+  [/^(?:undo|revert)$|^(?:mache? )?rückgängig(?: machen)?$/, 'undo'],
+  [/^(?:cancel|discard|reject|dismiss|never ?mind)$|^(?:abbrechen|verwerfen|verwirf)$/, 'cancel'],
+  [/^read(?: back| out| aloud| out loud| to me)$|^(?:lies vor|vorlesen)$/, 'readBack'],
 ]
 
 /**
@@ -108,7 +101,8 @@ const FIXED: Array<[RegExp, ReviewCommand['type']]> = [
 export function parseReviewCommand(text: string, { count }: { count?: number } = {}): ReviewCommand | undefined {
   const said = normalise(text).replace(POLITE, ' ').replace(/\s+/g, ' ').trim()
   if (!said) return undefined
-  for (const [pattern, type] of FIXED) if (pattern.test(said)) return { type } as ReviewCommand
+  const bare = ` ${said}`.replace(OBJECT, '').trim()
+  for (const [pattern, type] of FIXED) if (pattern.test(said) || pattern.test(bare)) return { type } as ReviewCommand
   if (!said.match(APPLY)) return undefined
   const rest = said.replace(APPLY, ' ').replace(/\s+/g, ' ').trim()
   const except = EXCEPT.exec(rest)
