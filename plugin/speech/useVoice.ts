@@ -154,7 +154,6 @@ export function useVoice(options: UseVoiceOptions): Voice {
       return fail({
         code: 'mic_unsupported',
         message: access.reason,
-        hint: 'Type your prompt instead.',
         retryable: false,
       })
     via.value = 'inline'
@@ -193,7 +192,6 @@ export function useVoice(options: UseVoiceOptions): Voice {
       fail({
         code: 'mic_failed',
         message: `The microphone could not be started (${(err as Error)?.message ?? err}).`,
-        hint: 'Try again, or type your prompt.',
         cause: err,
         retryable: false,
       })

@@ -10,9 +10,8 @@ const KINDS: Array<[ErrorKind, RegExp]> = [
   ['busy', /throttl|rate_limit|limit_exceeded|session_limit|budget/],
   ['offline', /^(network|bad_response)$/],
   ['setup', /^aws_|denied|model|unauthorized|forbidden|not_configured|inference/],
-  ['tooLong', /too_large|too_long/],
   ['voice', /^mic_|popup|^transcribe_(bad_request|idle)/],
-  ['rejected', /invalid|rejected|validation|bad_request|not_found/],
+  ['rejected', /invalid|rejected|validation|bad_request|not_found|too_large|too_long/],
   ['editor', /editor_not_ready|^timeout$/],
   ['cutOff', /truncated/],
 ]

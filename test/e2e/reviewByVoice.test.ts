@@ -84,7 +84,7 @@ describe.runIf(run)('reviewing a proposal by voice', () => {
     await plugin.waitForSelector('[data-testid="applied"]')
     expect(block(DEMO_UIDS.hero)['headline']).toBe('Hero B')
     const said = await speak(stack, plugin, 'Undo.')
-    expect(said).toContain('Understood: undo the last apply')
+    expect(said).toContain('Understood: Undo.')
     await plugin.waitForSelector('[data-testid="undone"]', { timeout: 15_000 })
     const { voice_assistant: _h1, ...now } = home().content as Record<string, unknown>
     const { voice_assistant: _h2, ...then } = before as Record<string, unknown>

@@ -13,7 +13,7 @@ export type ReviewActions = {
 }
 
 /**
- * A spoken command that acts on the open proposal without Claude, with the words of what was understood; undefined
+ * A spoken command that acts on the open proposal without Claude, named as its button is ("Undo"); undefined
  * when the words are a request for Claude or the command has nothing to act on (no proposal, nothing to undo).
  */
 export function reviewCommandFor(
@@ -30,12 +30,12 @@ export function reviewCommandFor(
       return target && run(t.cmdApply(target.positions), () => actions.applyOnly(target.ids))
     }
     case 'undo':
-      return state.lastApply ? run(t.cmdUndo, actions.undo) : undefined
+      return state.lastApply ? run(t.undo, actions.undo) : undefined
     case 'cancel':
-      return open ? run(t.cmdCancel, actions.discard) : undefined
+      return open ? run(t.cancel, actions.discard) : undefined
     case 'readBack':
-      return open ? run(t.cmdReadBack, actions.readBack) : undefined
+      return open ? run(t.readBack, actions.readBack) : undefined
     case 'newConversation':
-      return state.messages.length ? run(t.cmdNewConversation, actions.newConversation) : undefined
+      return state.messages.length ? run(t.newConversation, actions.newConversation) : undefined
   }
 }

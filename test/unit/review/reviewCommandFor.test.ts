@@ -69,9 +69,9 @@ describe('spoken commands on the open proposal', () => {
     const state = proposed(change('a'))
     expect(reviewCommandFor('undo', { state, t, actions })).toBeUndefined()
     const applied = reduce(state, { type: 'applied', undo: [], changeIds: ['a'] })
-    expect(reviewCommandFor('undo', { state: applied, t, actions })?.summary).toBe('undo the last apply')
+    expect(reviewCommandFor('undo', { state: applied, t, actions })?.summary).toBe('Undo')
     expect(reviewCommandFor('new conversation', { state: initialState, t, actions })).toBeUndefined()
-    expect(reviewCommandFor('neues Gespräch', { state, t, actions })?.summary).toBe('start a new conversation')
+    expect(reviewCommandFor('neues Gespräch', { state, t, actions })?.summary).toBe('New conversation')
   })
 
   it('refinements are not commands', () => {
