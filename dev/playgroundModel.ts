@@ -99,10 +99,14 @@ function valueFor(f: OutlineField, prompt: string[], original: string): string {
 export function simulatedModel(body: any): SimReply | undefined {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : []
   const last = messages.at(-1)
-  const prompt: string = (last?.content ?? [])
-    .map((c: any) => c?.text ?? '')
+  const texts: string[] = (last?.content ?? []).map((c: any) => c?.text ?? '')
+  // The proxy sends the editor's selection as its own line after the prompt.
+  const focusLine = texts.find((t) => t.startsWith('EDITOR FOCUS:'))
+  const prompt: string = texts
+    .filter((t) => t !== focusLine)
     .join(' ')
     .trim()
+  const focused = focusLine ? /block uid (\S+?)(?: \(.*\))?(?:, field (\S+?))?\./.exec(focusLine) : null
   const repair = (last?.content ?? []).some((c: any) => c?.toolResult)
   const tool = body?.toolConfig?.tools?.find((t: any) => t?.toolSpec?.name === 'propose_changes')
   const preface = `[Simulated Claude — no AWS call was made] Here is my suggestion for “${prompt.slice(0, 60)}”.`
@@ -111,7 +115,9 @@ export function simulatedModel(body: any): SimReply | undefined {
       repair ? '[Simulated Claude] Fixed.' : `${preface} (No story was loaded, so there is nothing to change.)`,
     )
   const outline = ((body.system ?? []) as any[]).map((s) => s?.text ?? '').join('\n')
-  const fields = parseOutline(outline)
+  const fields = parseOutline(outline).map((f) =>
+    focused ? { ...f, focus: f.uid === focused[1] && (!focused[2] || f.field === focused[2]) } : f,
+  )
   const p = words(prompt)
   const ranked = fields
     .map((f) => ({ f, s: score(f, p) }))
@@ -124,10 +130,10 @@ export function simulatedModel(body: any): SimReply | undefined {
         .slice(0, 3)
         .map((x) => x.f)
     : fields.filter((f) => TEXT_TYPES.has(f.type)).slice(0, 1)
-  const changes = best.map((f) => ({ blockUid: f.uid, field: f.field, value: valueFor(f, p, prompt) }))
+  const changes = best.map((f) => ({ blockUid: f.uid, field: f.field, value: valueFor(f, p, prompt), language: '' }))
   return reply.toolUse(
     'propose_changes',
-    { changes },
+    { changes, question: '' },
     {
       preface,
       chunkSize: 24,

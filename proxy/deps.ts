@@ -7,6 +7,8 @@ export type ChatContent =
   | { text: string }
   | { cachePoint: { type: 'default' } }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
+  /** Claude's reasoning, echoed back unchanged (signature included) when a tool turn continues. */
+  | { reasoningContent: ReasoningBlock }
   | {
       toolResult: {
         toolUseId: string
@@ -15,9 +17,19 @@ export type ChatContent =
       }
     }
 
+export type ReasoningBlock =
+  | { reasoningText: { text: string; signature?: string }; redactedContent?: never }
+  | { redactedContent: Uint8Array; reasoningText?: never }
+
 export type ChatMessage = { role: 'user' | 'assistant'; content: ChatContent[] }
 
-export type ToolSpec = { name: string; description: string; inputSchema: Record<string, unknown> }
+export type ToolSpec = {
+  name: string
+  description: string
+  inputSchema: Record<string, unknown>
+  /** Ask Bedrock to constrain the tool input to the schema (only for models that support strict tools). */
+  strict?: boolean
+}
 
 export type ModelRequest = {
   /** System blocks; a `{ cachePoint }` entry marks the end of a cacheable prefix. */
@@ -38,6 +50,8 @@ export type ModelEvent =
   | { type: 'toolUseStart'; index: number; toolUseId: string; name: string }
   | { type: 'toolUseDelta'; index: number; input: string }
   | { type: 'blockStop'; index: number }
+  /** Reasoning (thinking) deltas: never an answer; kept only to echo the block back on a tool turn. */
+  | { type: 'reasoning'; index: number; text?: string; signature?: string; redacted?: Uint8Array }
   | { type: 'messageStop'; stopReason: string }
   | { type: 'usage'; usage: Usage }
 
@@ -50,6 +64,8 @@ export type ModelReply = {
 
 export interface Bedrock {
   readonly modelId: string
+  /** The capability family the operator named (BEDROCK_MODEL_FAMILY) when the id does not say it. */
+  readonly modelFamily?: string
   readonly region: string
   /**
    * ConverseStream. Yields events as they arrive; throws AppError (mapped AWS failure) and ends with
@@ -81,6 +97,8 @@ export type Story = {
   slug: string
   full_slug?: string
   updated_at: string
+  /** The id of the story's newest version (Management API story field), when the reply carries it. */
+  current_version_id?: number
   content: Blok
   [key: string]: unknown
 }
@@ -110,18 +128,42 @@ export type Component = {
   [key: string]: unknown
 }
 
+/** Where a read or write goes: the main draft, or a release's version of the story. */
+export type StoryTarget = { releaseId?: number | undefined }
+
+/** One entry of GET story_versions (newest first). `content` only when asked for. */
+export type StoryVersion = {
+  id: number
+  createdAt: string
+  userId: number | null
+  /** The author's display name ("friendly_name", else first + last name), or null. */
+  author: string | null
+  releaseId: number | null
+  status: string | null
+  content?: Blok
+}
+
 export interface Storyblok {
-  /** The saved draft of a story. Throws AppError `storyblok_*` on failure. */
-  getStory(spaceId: number, storyId: number, signal?: AbortSignal): Promise<Story>
+  /** The saved draft of a story (of `at.releaseId` when given). Throws AppError `storyblok_*` on failure. */
+  getStory(spaceId: number, storyId: number, signal?: AbortSignal, at?: StoryTarget): Promise<Story>
   /** Component schemas of the space (cached per space for a short TTL by the adapter). */
   getComponents(spaceId: number, signal?: AbortSignal): Promise<Component[]>
-  /** One PUT of the whole story content. Returns the saved story. */
+  /**
+   * One PUT of the whole story content. Returns the saved story. Never sends `force_update`: a story locked by
+   * another user fails with `story_locked`.
+   */
   updateStory(
     spaceId: number,
     storyId: number,
     content: Blok,
-    options?: { publish?: boolean; signal?: AbortSignal },
+    options?: { publish?: boolean; signal?: AbortSignal; releaseId?: number | undefined },
   ): Promise<Story>
+  /** The story's versions, newest first (one page of at most 100). */
+  listVersions(
+    spaceId: number,
+    storyId: number,
+    options?: { releaseId?: number | undefined; perPage?: number; showContent?: boolean; signal?: AbortSignal },
+  ): Promise<StoryVersion[]>
   /** Finds a story by full slug (for the brand-voice guide); null when it does not exist. */
   findStoryBySlug?(spaceId: number, slug: string, signal?: AbortSignal): Promise<Story | null>
 }

@@ -17,12 +17,13 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 export function lazyBedrock(
-  { modelId, region }: { modelId: string; region: string },
+  { modelId, modelFamily, region }: { modelId: string; modelFamily?: string | undefined; region: string },
   load: () => Promise<Bedrock>,
 ): Bedrock {
   const get = once(load)
   return {
     modelId,
+    ...(modelFamily ? { modelFamily } : {}),
     region,
     async *stream(request, signal) {
       yield* (await get()).stream(request, signal)
@@ -36,11 +37,12 @@ export function lazyBedrock(
 export function lazyStoryblok(load: () => Promise<StoryblokAdapter>): StoryblokAdapter {
   const get = once(load)
   return {
-    getStory: async (spaceId, storyId, signal) => (await get()).getStory(spaceId, storyId, signal),
+    getStory: async (spaceId, storyId, signal, at) => (await get()).getStory(spaceId, storyId, signal, at),
     getComponents: async (spaceId, signal) => (await get()).getComponents(spaceId, signal),
     updateStory: async (spaceId, storyId, content, options) =>
       (await get()).updateStory(spaceId, storyId, content, options),
     findStoryBySlug: async (spaceId, slug, signal) => (await get()).findStoryBySlug(spaceId, slug, signal),
+    listVersions: async (spaceId, storyId, options) => (await get()).listVersions(spaceId, storyId, options),
   }
 }
 

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
+import { MODEL_FAMILIES, modelCapabilities } from './proposal/modelCapabilities.ts'
 
-export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+export const DEFAULT_MODEL_ID = 'us.anthropic.claude-sonnet-4-6'
 /** The id the original Python version shipped with; it never existed on Bedrock. */
 export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
 /** Where `npm run build` writes the recorder window (plugin/build/buildRecorderPage.ts). */
@@ -24,7 +25,14 @@ export type Config = {
     transcribeEndpoint?: string
     bearerTokenIgnored: boolean
   }
-  bedrock: { modelId: string; maxTokens: number; firstTokenTimeoutMs: number; maxRetries: number }
+  bedrock: {
+    modelId: string
+    /** The capability row to use when the model id does not say which model it is (application profiles). */
+    modelFamily?: string
+    maxTokens: number
+    firstTokenTimeoutMs: number
+    maxRetries: number
+  }
   storyblok: {
     token?: { kind: 'personal' | 'oauth'; value: string }
     apiUrl?: string
@@ -106,6 +114,17 @@ const EnvSchema = v.object({
       ),
     ),
     DEFAULT_MODEL_ID,
+  ),
+  BEDROCK_MODEL_FAMILY: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.picklist(
+        ['', ...MODEL_FAMILIES],
+        `BEDROCK_MODEL_FAMILY must be one of ${MODEL_FAMILIES.join(', ')} (or unset: read from BEDROCK_MODEL_ID)`,
+      ),
+    ),
   ),
   BEDROCK_MAX_TOKENS: v.optional(intIn('BEDROCK_MAX_TOKENS', 1, 64_000), '2048'),
   BEDROCK_TIMEOUT_MS: v.optional(intIn('BEDROCK_TIMEOUT_MS', 100, 600_000), '30000'),
@@ -243,6 +262,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
     },
     bedrock: {
       modelId: e.BEDROCK_MODEL_ID,
+      ...(e.BEDROCK_MODEL_FAMILY ? { modelFamily: e.BEDROCK_MODEL_FAMILY } : {}),
       maxTokens: e.BEDROCK_MAX_TOKENS,
       firstTokenTimeoutMs: e.BEDROCK_TIMEOUT_MS,
       maxRetries: e.BEDROCK_MAX_RETRIES,
@@ -285,6 +305,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     version: config.service.version,
     region: config.aws.region,
     modelId: config.bedrock.modelId,
+    // What the proxy assumes about the model (docs/AWS_SETUP.md#model-capabilities); "unknown" means conservative.
+    modelFamily: modelCapabilities(config.bedrock.modelId, config.bedrock.modelFamily).family,
     storyblokAuth: config.storyblok.token ? `set (${config.storyblok.token.kind})` : 'not set',
     storyblokApi: config.storyblok.apiUrl ?? 'by space region',
     proxyKeys: config.access.apiKeys.length,

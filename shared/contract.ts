@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot'
 import type { ErrorCode } from './errorCodes.ts'
+import type { HistoryChange } from './historyEntry.ts'
 
 /** Turns Claude sees at most; a longer thread is trimmed by the proxy (oldest first), not refused. */
 export const MAX_MESSAGES = 40
@@ -14,6 +15,8 @@ export const MAX_THREAD_MESSAGES = 200
 export const MAX_OLDER_MESSAGE_CHARS = 32_000
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))
+/** A Storyblok release id; 0 and null (the plugin's "no release") mean the main draft. */
+const ReleaseId = v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)))
 const ShortString = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
 /** A Storyblok language code as used in `field__i18n__<lang>` (e.g. "de", "pt-br"); "default" means none. */
 export const LanguageSchema = v.pipe(
@@ -54,6 +57,8 @@ export const ConversationBodySchema = v.pipe(
     draft: v.optional(v.record(v.string(), v.unknown())),
     /** Full slug of a story holding the brand style guide; overrides STYLE_GUIDE_STORY. */
     styleGuideStory: v.optional(v.pipe(v.string(), v.maxLength(300))),
+    /** The release the editor works in (the plugin state's `releaseId`): the proposal is made against its copy. */
+    releaseId: v.optional(ReleaseId),
   }),
   v.check((b) => b.messages[b.messages.length - 1]?.role === 'user', 'the last message must come from the user'),
   v.check(
@@ -86,8 +91,56 @@ export const ChangesBodySchema = v.strictObject({
   changeSetId: v.optional(ShortString(100)),
   historyField: v.optional(v.strictObject({ blockUid: ShortString(100), field: ShortString(200) })),
   userId: v.optional(v.nullable(v.number())),
+  /** Write to this release's copy of the story instead of the main draft. */
+  releaseId: v.optional(ReleaseId),
 })
 export type ChangesBody = v.InferOutput<typeof ChangesBodySchema>
+
+/** POST /api/changes/history: the assistant's change sets of one story, read from Storyblok's story versions. */
+export const LedgerBodySchema = v.strictObject({
+  spaceId: Id,
+  storyId: Id,
+  /** The plugin's own field, where each write records its change set. */
+  historyField: v.strictObject({ blockUid: ShortString(100), field: ShortString(200) }),
+  releaseId: v.optional(ReleaseId),
+})
+export type LedgerBody = v.InferOutput<typeof LedgerBodySchema>
+
+/** Who saved a version, and when. */
+export type VersionRef = { versionId: number; author: string | null; at: string }
+
+/**
+ * One change set of the assistant as the story's versions show it.
+ * - `applied`: every field still holds the assistant's value;
+ * - `undone`: an undo of it was written;
+ * - `reverted`: every field holds its `before` again and no undo was written — a save of an older open copy (a
+ *   "stale save") put them back; `restore` re-applies it on the current text;
+ * - `edited`: some fields were changed since (by hand); `undo` still reverts the others.
+ */
+export type LedgerChangeSet = {
+  id: string
+  at: string
+  transcript: string
+  modelId: string
+  /** The write that recorded it (null when only the current content holds it). */
+  written: VersionRef | null
+  changes: HistoryChange[]
+  state: 'applied' | 'undone' | 'reverted' | 'edited'
+  revertedBy?: VersionRef
+  /** The inverse change set (send as `reason: "undo"`); empty when undone. */
+  undo: ChangeSet
+  /** Only when `reverted`: the change set again, against the current text (send as `reason: "apply"`). */
+  restore?: ChangeSet
+}
+
+/** 200 reply of POST /api/changes/history. Newest first. */
+export type LedgerResult = {
+  storyId: number
+  releaseId: number | null
+  /** The story's updated_at the states were computed against. */
+  version: string
+  changeSets: LedgerChangeSet[]
+}
 
 // ---------- Proposals ----------
 
@@ -113,6 +166,8 @@ export type Proposal = {
   storyId: number
   /** The story's updated_at the proposal was made against. */
   baseVersion: string
+  /** The release whose copy of the story the proposal was made against (absent: the main draft). */
+  releaseId?: number
   changes: Change[]
   /** A question back to the editor when the request was ambiguous. */
   question?: string
@@ -182,8 +237,15 @@ export type ChangesResult = {
   version: string
   applied: ChangeSet
   undo: ChangeSet
-  /** Undo only: fields a human changed since the apply, left alone. */
+  /**
+   * Undo: fields a human changed since the apply, left alone. Apply: fields another writer saved between the
+   * proxy's read and its write (see `raced`); theirs were kept, `actual` is their value.
+   */
   conflicts?: Conflict[]
+  /** Another save landed between the proxy's read and its write; its fields were restored with one more write. */
+  raced?: VersionRef & { restored: boolean }
+  /** The release written to, when not the main draft. */
+  releaseId?: number
 }
 
 export type Conflict = { blockUid: string; field: string; language?: string; expected: unknown; actual: unknown }

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'budget_exceeded',
   'conflict',
+  'story_locked',
   'invalid_change',
   'story_too_large',
   'not_configured',

@@ -15,8 +15,13 @@ import {
   type SimHttpError,
   type SimReply,
 } from './bedrockScript.ts'
+import { simModelFor, type SimModel } from './bedrockModels.ts'
+import { modelRefusal } from './modelRefusal.ts'
+import { createPromptCache, simTokens, type CacheUsage, type PromptCache } from './promptCache.ts'
+import { schemaViolation } from './strictSchema.ts'
 
 export { AWS_ERRORS, reply, tokenize, chunkJson } from './bedrockScript.ts'
+export { MODEL_ERRORS, simModelFor, type SimModel } from './bedrockModels.ts'
 export type { SimReply, SimBlock, SimFault, SimHttpError, SimContentReply, SimUsage } from './bedrockScript.ts'
 
 export type RecordedRequest = {
@@ -35,8 +40,14 @@ export type RecordedRequest = {
   akid: string | undefined
   /** Set when the signature was rejected. */
   authError?: string
-  /** What was answered: `content`, `httpError:<Type>`, `hang`, `auth:<Type>`. */
+  /** What was answered: `content`, `httpError:<Type>`, `hang`, `auth:<Type>`, `refused` (the model's rules). */
   outcome: string
+  /** The model family the simulator played for this request (from the model id in the path). */
+  family: string
+  /** Cache tokens the prompt cache accounted (only for families with cache accounting and no scripted usage). */
+  cache?: CacheUsage
+  /** A strict tool's scripted input broke its schema: a real model could not have produced it. */
+  strictViolation?: string
   startedAt: number
   finished: boolean
   /** The client went away before the reply was complete. */
@@ -120,6 +131,7 @@ export async function startBedrockSimulator(opts: BedrockSimulatorOptions = {}):
   const queue: SimReply[] = []
   const hanging = new Set<Res>()
   let scriptFn = opts.scriptFn
+  const cache: PromptCache = createPromptCache()
   let latency = { firstTokenDelayMs: opts.firstTokenDelayMs ?? 0, tokenDelayMs: opts.tokenDelayMs ?? 0 }
 
   const server = await listen(async function bedrockSimulator(req, res) {
@@ -136,6 +148,7 @@ export async function startBedrockSimulator(opts: BedrockSimulatorOptions = {}):
       body: undefined,
       akid: undefined,
       outcome: 'pending',
+      family: '',
       startedAt: Date.now(),
       finished: false,
       aborted: false,
@@ -181,7 +194,25 @@ export async function startBedrockSimulator(opts: BedrockSimulatorOptions = {}):
         message: '',
       })
     }
-    const next = queue.shift() ?? scriptFn?.(record.body, record) ?? defaultReply(record.body)
+    const model = simModelFor(record.modelId)
+    record.family = model.family
+    // Refused before anything is generated, so the scripted reply stays queued for the retry.
+    const refusal = modelRefusal(model, record.body)
+    if (refusal) {
+      record.outcome = 'refused'
+      return sendHttpError(res, record, {
+        type: 'httpError',
+        status: 400,
+        errorType: 'ValidationException',
+        message: refusal,
+      })
+    }
+    const scripted = queue.shift() ?? scriptFn?.(record.body, record) ?? defaultReply(record.body)
+    const next = scripted.type === 'content' ? playedBy(model, scripted, record) : scripted
+    if (next.type === 'content' && !next.usage) {
+      const usage = cache.account(model, record.body)
+      if (usage) record.cache = usage
+    }
     record.outcome = next.type === 'httpError' ? `httpError:${next.errorType}` : next.type
     if (next.type === 'hang') {
       hanging.add(res)
@@ -218,6 +249,7 @@ export async function startBedrockSimulator(opts: BedrockSimulatorOptions = {}):
     reset: () => {
       queue.length = 0
       requests.length = 0
+      cache.clear()
     },
     close: async () => {
       for (const res of hanging) destroy(res)
@@ -253,13 +285,15 @@ async function sendConverse(
   const content = r.blocks.map((b, i) =>
     'text' in b
       ? { text: b.text }
-      : {
-          toolUse: {
-            toolUseId: b.toolUse.toolUseId ?? toolUseIdFor(record, i),
-            name: b.toolUse.name,
-            input: b.toolUse.input,
+      : 'reasoning' in b
+        ? { reasoningContent: { reasoningText: { text: b.reasoning, signature: b.signature ?? SIGNATURE } } }
+        : {
+            toolUse: {
+              toolUseId: b.toolUse.toolUseId ?? toolUseIdFor(record, i),
+              name: b.toolUse.name,
+              input: b.toolUse.input,
+            },
           },
-        },
   )
   const usage = usageFor(record, r)
   record.finished = true
@@ -350,6 +384,13 @@ function streamFrames(record: RecordedRequest, r: SimContentReply): Frame[] {
     if ('text' in b) {
       for (const text of b.tokens ?? tokenize(b.text))
         push('contentBlockDelta', { contentBlockIndex: i, delta: { text } })
+    } else if ('reasoning' in b) {
+      for (const text of tokenize(b.reasoning))
+        push('contentBlockDelta', { contentBlockIndex: i, delta: { reasoningContent: { text } } })
+      push('contentBlockDelta', {
+        contentBlockIndex: i,
+        delta: { reasoningContent: { signature: b.signature ?? SIGNATURE } },
+      })
     } else {
       const toolUseId = b.toolUse.toolUseId ?? toolUseIdFor(record, i)
       push('contentBlockStart', { contentBlockIndex: i, start: { toolUse: { toolUseId, name: b.toolUse.name } } })
@@ -365,19 +406,59 @@ function streamFrames(record: RecordedRequest, r: SimContentReply): Frame[] {
 }
 
 function usageFor(record: RecordedRequest, r: SimContentReply) {
-  const inputTokens = r.usage?.inputTokens ?? Math.max(1, Math.ceil(JSON.stringify(record.body ?? {}).length / 4))
+  const cached = record.cache
+  const total = Math.max(1, simTokens(JSON.stringify(record.body ?? {}).length))
+  // Like Bedrock, inputTokens counts only what was neither read from nor written to the cache.
+  const inputTokens =
+    r.usage?.inputTokens ??
+    (cached ? Math.max(1, total - cached.cacheReadInputTokens - cached.cacheWriteInputTokens) : total)
   const outputTokens =
     r.usage?.outputTokens ??
     r.blocks.reduce(
-      (n, b) => n + ('text' in b ? (b.tokens ?? tokenize(b.text)).length : chunkJson(b.toolUse.input).length),
+      (n, b) =>
+        n +
+        ('text' in b
+          ? (b.tokens ?? tokenize(b.text)).length
+          : 'reasoning' in b
+            ? tokenize(b.reasoning).length
+            : chunkJson(b.toolUse.input).length),
       0,
     )
+  const cacheRead = r.usage?.cacheReadInputTokens ?? cached?.cacheReadInputTokens
+  const cacheWrite = r.usage?.cacheWriteInputTokens ?? cached?.cacheWriteInputTokens
   return {
     inputTokens,
     outputTokens,
-    totalTokens: inputTokens + outputTokens,
-    ...(r.usage?.cacheReadInputTokens !== undefined ? { cacheReadInputTokens: r.usage.cacheReadInputTokens } : {}),
-    ...(r.usage?.cacheWriteInputTokens !== undefined ? { cacheWriteInputTokens: r.usage.cacheWriteInputTokens } : {}),
+    totalTokens: inputTokens + outputTokens + (cacheRead ?? 0) + (cacheWrite ?? 0),
+    ...(cacheRead !== undefined ? { cacheReadInputTokens: cacheRead } : {}),
+    ...(cacheWrite !== undefined ? { cacheWriteInputTokens: cacheWrite } : {}),
+  }
+}
+
+/** Stands in for the model's signature over its reasoning (opaque to the client, echoed back on tool turns). */
+const SIGNATURE = 'c2ltdWxhdGVkLXNpZ25hdHVyZQ'
+
+/**
+ * The scripted reply as this family would send it: an always-reasoning model opens with a reasoning block, and a
+ * strict tool's input that breaks its schema is flagged (a real model could not produce it).
+ */
+function playedBy(model: SimModel, r: SimContentReply, record: RecordedRequest): SimContentReply {
+  if (model.strict === 'honoured') {
+    const tools: any[] = record.body?.toolConfig?.tools ?? []
+    for (const b of r.blocks) {
+      if (!('toolUse' in b)) continue
+      const spec = tools.find((t) => t?.toolSpec?.name === b.toolUse.name)?.toolSpec
+      const violation = spec?.strict ? schemaViolation(spec.inputSchema?.json, b.toolUse.input) : undefined
+      if (violation) record.strictViolation ??= violation
+    }
+  }
+  if (model.reasoning !== 'always' || r.blocks.some((b) => 'reasoning' in b)) return r
+  return {
+    ...r,
+    blocks: [
+      { reasoning: '[simulated reasoning] The editor wants a change; I check the outline before answering.' },
+      ...r.blocks,
+    ],
   }
 }
 

@@ -3,6 +3,8 @@ export type SimReply = SimContentReply | SimHttpError | { type: 'hang' }
 
 export type SimBlock =
   | { text: string; tokens?: string[] }
+  /** A reasoning (thinking) block; always-reasoning families add one when the reply has none. */
+  | { reasoning: string; signature?: string }
   | { toolUse: { toolUseId?: string; name: string; input: unknown }; chunkSize?: number }
 
 export type SimUsage = {

@@ -96,6 +96,28 @@ const en = {
     voice: { what: 'Speech could not be recorded.', todo: 'Type your request, or allow pop-ups.' },
     unknown: { what: 'Something went wrong.', todo: 'Try again; if it happens again, tell your admin.' },
   },
+  mustReloadTitle: 'Reload the story now — saving this open copy would undo the assistant’s changes.',
+  mustReloadWhy:
+    'The assistant saved them in Storyblok directly. The editor still shows the story as it was before, and its Save sends that old copy back whole.',
+  staleTitle: (n: number) =>
+    n === 1
+      ? 'A later save put back the text from before the assistant’s change (it was saved from an older open copy).'
+      : `A later save put back the text from before ${n} of the assistant’s changes (saved from an older open copy).`,
+  staleBy: (who: string, at: string) => `Saved by ${who} at ${at}. Nothing you typed in that save is touched.`,
+  restore: 'Restore the assistant’s changes',
+  restoring: 'Restoring…',
+  ledgerTitle: 'The assistant’s changes in this story',
+  ledgerState: { applied: 'in the story', undone: 'undone', reverted: 'reverted by a save', edited: 'edited since' },
+  ledgerUndo: 'Undo',
+  someone: 'someone',
+  draftUnavailableTitle: 'The editor did not send the current draft, so your unsaved edits cannot be checked.',
+  draftUnavailableRisk:
+    'Apply anyway only if you have no unsaved edits in these fields: otherwise the next Save of this story overwrites the assistant’s change, or the assistant overwrites your edit.',
+  applyUnchecked: 'Apply without the unsaved-edit check',
+  askAgain: 'Ask again on the current text',
+  keepTheirs: 'Keep theirs',
+  useAssistant: 'Use the assistant’s',
+  proposalRelease: (name: string) => `For release “${name}”`,
 }
 
 export type Messages = typeof en
@@ -215,6 +237,36 @@ const de: Messages = {
     },
     unknown: { what: 'Etwas ist schiefgelaufen.', todo: 'Versuchen Sie es erneut; sonst fragen Sie Ihren Admin.' },
   },
+  mustReloadTitle:
+    'Laden Sie die Story jetzt neu — Speichern dieser offenen Kopie würde die Änderungen des Assistenten rückgängig machen.',
+  mustReloadWhy:
+    'Der Assistent hat direkt in Storyblok gespeichert. Der Editor zeigt die Story noch wie vorher, und sein Speichern schickt diese alte Kopie vollständig zurück.',
+  staleTitle: (n: number) =>
+    n === 1
+      ? 'Ein späteres Speichern hat den Text von vor der Änderung des Assistenten zurückgebracht (aus einer älteren offenen Kopie).'
+      : `Ein späteres Speichern hat den Text von vor ${n} Änderungen des Assistenten zurückgebracht (aus einer älteren offenen Kopie).`,
+  staleBy: (who: string, at: string) =>
+    `Gespeichert von ${who} um ${at}. Was Sie dabei getippt haben, bleibt erhalten.`,
+  restore: 'Änderungen des Assistenten wiederherstellen',
+  restoring: 'Wird wiederhergestellt…',
+  ledgerTitle: 'Änderungen des Assistenten in dieser Story',
+  ledgerState: {
+    applied: 'in der Story',
+    undone: 'rückgängig gemacht',
+    reverted: 'durch Speichern zurückgesetzt',
+    edited: 'seitdem bearbeitet',
+  },
+  ledgerUndo: 'Rückgängig',
+  someone: 'jemandem',
+  draftUnavailableTitle:
+    'Der Editor hat den aktuellen Entwurf nicht geschickt, ungespeicherte Änderungen lassen sich nicht prüfen.',
+  draftUnavailableRisk:
+    'Übernehmen Sie nur, wenn Sie in diesen Feldern nichts ungespeichert geändert haben: sonst überschreibt das nächste Speichern die Änderung des Assistenten, oder der Assistent Ihre.',
+  applyUnchecked: 'Ohne Prüfung auf ungespeicherte Änderungen übernehmen',
+  askAgain: 'Auf dem aktuellen Text neu fragen',
+  keepTheirs: 'Deren Text behalten',
+  useAssistant: 'Text des Assistenten verwenden',
+  proposalRelease: (name: string) => `Für Release „${name}“`,
 }
 
 const catalogs: Record<string, Messages> = { en, de }

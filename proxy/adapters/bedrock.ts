@@ -9,6 +9,7 @@ import {
 import { AppError } from '../http/appError.ts'
 import type { Bedrock, ModelEvent, ModelReply, ModelRequest, Usage } from '../deps.ts'
 import { bedrockErrorFromAws } from './bedrockErrors.ts'
+import { modelCapabilities } from '../proposal/modelCapabilities.ts'
 import { linkedAbort } from './linkedAbort.ts'
 import { sleep } from './sleep.ts'
 
@@ -28,6 +29,8 @@ export type CreateBedrockOptions = {
    */
   client: BedrockRuntimeClient
   modelId: string
+  /** BEDROCK_MODEL_FAMILY: the capability row for an id the table cannot read (application inference profiles). */
+  modelFamily?: string
   region: string
   maxTokens: number
   /** Time allowed until Claude's first event, and between two events. @default 30000 */
@@ -42,12 +45,15 @@ export type CreateBedrockOptions = {
  * own signal aborts: then its reason is rethrown (an AbortSignal.timeout reason becomes `upstream_timeout`).
  */
 export function createBedrock(opts: CreateBedrockOptions): Bedrock {
-  const { client, modelId, region, maxTokens, firstTokenTimeoutMs = 30_000, converseTimeoutMs = 60_000 } = opts
+  const { client, modelId, modelFamily, region, maxTokens } = opts
+  const { firstTokenTimeoutMs = 30_000, converseTimeoutMs = 60_000 } = opts
   const retry = { retries: 2, baseDelayMs: 250, maxDelayMs: 2000, ...opts.retry }
   const ctx = { modelId, region }
+  // Never ask for more than the model can write: Bedrock refuses a maxTokens above the model's limit.
+  const maxOutputTokens = modelCapabilities(modelId, modelFamily).maxOutputTokens
 
   async function* stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
-    const input = converseInput(request, modelId, maxTokens)
+    const input = converseInput(request, modelId, maxTokens, maxOutputTokens)
     for (let attempt = 0; ; attempt++) {
       const call = linkedAbort(signal, firstTokenTimeoutMs)
       let yielded = false
@@ -80,7 +86,7 @@ export function createBedrock(opts: CreateBedrockOptions): Bedrock {
   }
 
   async function converse(request: ModelRequest, signal: AbortSignal): Promise<ModelReply> {
-    const input = converseInput(request, modelId, maxTokens)
+    const input = converseInput(request, modelId, maxTokens, maxOutputTokens)
     for (let attempt = 0; ; attempt++) {
       const call = linkedAbort(signal, converseTimeoutMs)
       try {
@@ -111,24 +117,34 @@ export function createBedrock(opts: CreateBedrockOptions): Bedrock {
     }
   }
 
-  return { modelId, region, stream, converse }
+  return { modelId, ...(modelFamily ? { modelFamily } : {}), region, stream, converse }
 }
 
-function converseInput(request: ModelRequest, modelId: string, maxTokens: number): ConverseStreamRequest {
+function converseInput(
+  request: ModelRequest,
+  modelId: string,
+  maxTokens: number,
+  maxOutputTokens: number,
+): ConverseStreamRequest {
   const { system, messages, tools, toolChoice, temperature } = request
   return {
     modelId,
     system: system as ConverseStreamRequest['system'],
     messages: messages as ConverseStreamRequest['messages'],
     inferenceConfig: {
-      maxTokens: request.maxTokens ?? maxTokens,
+      maxTokens: Math.min(request.maxTokens ?? maxTokens, maxOutputTokens),
       ...(temperature !== undefined ? { temperature } : {}),
     },
     ...(tools?.length
       ? {
           toolConfig: {
             tools: tools.map((t) => ({
-              toolSpec: { name: t.name, description: t.description, inputSchema: { json: t.inputSchema as never } },
+              toolSpec: {
+                name: t.name,
+                description: t.description,
+                inputSchema: { json: t.inputSchema as never },
+                ...(t.strict ? { strict: true } : {}),
+              },
             })),
             ...(toolChoice
               ? {
@@ -151,6 +167,10 @@ function modelEvents(event: ConverseStreamOutput): ModelEvent[] {
     const { contentBlockIndex: index = 0, delta } = event.contentBlockDelta
     if (delta?.text !== undefined) return [{ type: 'text', index, delta: delta.text }]
     if (delta?.toolUse?.input !== undefined) return [{ type: 'toolUseDelta', index, input: delta.toolUse.input }]
+    const r = delta?.reasoningContent
+    if (r?.text !== undefined) return [{ type: 'reasoning', index, text: r.text }]
+    if (r?.signature !== undefined) return [{ type: 'reasoning', index, signature: r.signature }]
+    if (r?.redactedContent !== undefined) return [{ type: 'reasoning', index, redacted: r.redactedContent }]
     return []
   }
   if (event.contentBlockStart?.start?.toolUse) {

@@ -118,7 +118,7 @@ export function bedrockErrorFromAws(err: unknown, { modelId, region }: BedrockEr
             ? `BEDROCK_MODEL_ID is "${SEED_MODEL_ID}", which is not a real Bedrock model id.`
             : `Bedrock does not know the model id "${modelId}".${aws}`,
         hint:
-          `Set BEDROCK_MODEL_ID=${DEFAULT_MODEL_ID} (Claude Sonnet 4.5 via the US inference profile), ` +
+          `Set BEDROCK_MODEL_ID=${DEFAULT_MODEL_ID} (Claude Sonnet 4.6 via the US inference profile), ` +
           `or pick another id from \`aws bedrock list-inference-profiles --region ${region}\`.`,
       })
     }

@@ -11,10 +11,15 @@ import type { ChangeSetInput, ChangeSetResult } from '../story/writePlan.ts'
 import type { Deps } from '../deps.ts'
 import { storyTooLarge } from '../http/storyTooLarge.ts'
 import { refusalError } from './refusalError.ts'
+import { repairRace } from './repairRace.ts'
+import type { Blok } from '../deps.ts'
+import type { ChangeSet } from '../../shared/contract.ts'
 
 /**
  * Re-reads the saved story right before writing (schemas come from the adapter's cache), lets `change` (apply or
- * undo) plan the new content, and saves it: one GET and one PUT.
+ * undo) plan the new content and saves it: one GET and one PUT. When the saved version id leaves room for another
+ * save in between, the newest versions are listed (one more GET) and such a save is restored by one more PUT. With
+ * a `releaseId`, all of it happens in that release's copy of the story.
  */
 export async function saveChangeSet(
   { storyblok, bedrock, clock, log }: Deps,
@@ -24,39 +29,50 @@ export async function saveChangeSet(
   change: (input: ChangeSetInput) => ChangeSetResult,
 ): Promise<ChangesResult> {
   const { spaceId, storyId } = body
+  const releaseId = body.releaseId || undefined
   const signal = c.req.raw.signal
   const [story, components, markdownToRichtext] = await Promise.all([
-    storyblok.getStory(spaceId, storyId, signal),
+    storyblok.getStory(spaceId, storyId, signal, { releaseId }),
     storyblok.getComponents(spaceId, signal),
     loadMarkdownToRichtext(),
   ])
   const changeSetId = body.changeSetId ?? randomUUID()
-  const result = change({
-    content: story.content,
-    components,
-    changes: body.changes,
-    markdownToRichtext,
-    ...(body.historyField
-      ? {
-          history: {
-            ...body.historyField,
-            entry: {
-              id: changeSetId,
-              at: new Date(clock.now()).toISOString(),
-              userId: body.userId ?? null,
-              transcript: body.transcript ?? '',
-              modelId: bedrock.modelId,
+  const changeOn = (content: Blok, changes: ChangeSet) =>
+    change({
+      content,
+      components,
+      changes,
+      markdownToRichtext,
+      ...(body.historyField
+        ? {
+            history: {
+              ...body.historyField,
+              entry: {
+                id: changeSetId,
+                at: new Date(clock.now()).toISOString(),
+                userId: body.userId ?? null,
+                transcript: body.transcript ?? '',
+                modelId: bedrock.modelId,
+              },
             },
-          },
-        }
-      : {}),
-  })
+          }
+        : {}),
+    })
+  let result = changeOn(story.content, body.changes)
   if (result.type === 'refused') throw refusalError(result.problems)
   if (result.type === 'too_large') throw storyTooLarge(result.bytes)
-  const saved = await storyblok.updateStory(spaceId, storyId, result.content, {
-    publish: body.publish === true,
-    signal,
-  })
+  const publish = body.publish === true
+  let saved = await storyblok.updateStory(spaceId, storyId, result.content, { publish, signal, releaseId })
+  const race = await repairRace(
+    { storyblok, log },
+    { spaceId, storyId, releaseId, read: story, saved, changes: body.changes, rerun: changeOn, publish, signal },
+  )
+  let conflicts = result.leftAlone.map(toConflict)
+  if (race.type === 'repaired') {
+    saved = race.saved
+    conflicts = race.conflicts
+    result = race.result ?? { ...result, applied: [], undo: [] }
+  }
   // The audit line: who (key id, never the key), where, which fields, which model. Values stay out of logs.
   log.info('story write', {
     requestId: c.get('requestId'),
@@ -66,7 +82,9 @@ export async function saveChangeSet(
     reason,
     changeSetId,
     fields: result.applied.map((a) => `${a.blockUid}.${fieldKey(a.field, a.language)}`),
-    skippedConflicts: result.leftAlone.length,
+    skippedConflicts: conflicts.length,
+    raced: race.type === 'repaired',
+    releaseId,
     history: body.historyField !== undefined,
     publish: body.publish === true,
     modelId: bedrock.modelId,
@@ -77,6 +95,8 @@ export async function saveChangeSet(
     version: saved.updated_at,
     applied: result.applied,
     undo: undoFromSaved(result.undo, saved.content, components),
-    ...(result.leftAlone.length ? { conflicts: result.leftAlone.map(toConflict) } : {}),
+    ...(conflicts.length ? { conflicts } : {}),
+    ...(race.type === 'repaired' ? { raced: race.raced } : {}),
+    ...(releaseId !== undefined ? { releaseId } : {}),
   }
 }

@@ -9,7 +9,12 @@ import { systemPrompt } from './systemPrompt.ts'
 import { isBlok } from '../story/walkBloks.ts'
 import type { Component, Deps, ModelRequest, Story } from '../deps.ts'
 import type { Emit } from './runConversation.ts'
-import { streamProposalCall } from './streamProposalCall.ts'
+import { streamProposalCall, type StreamProposalOptions } from './streamProposalCall.ts'
+import { capabilitiesFor } from './capabilitiesFor.ts'
+import { focusNote } from './focusNote.ts'
+import { withCachePoints, withHistoryPoint } from '../proposal/cachePoints.ts'
+import { proposalMaxTokens } from '../proposal/proposalMaxTokens.ts'
+import { retryWithout } from './retryWithout.ts'
 
 export type ProposalTurnInput = {
   body: ConversationBody
@@ -30,55 +35,74 @@ const sameTarget = (a: { blockUid?: string; field?: string }, b: { blockUid?: st
  * A story-aware turn: Claude sees the outline and the `propose_changes` tool; `change` events stream as each
  * change completes, invalid ones get one repair round, and a `proposal` event closes the set.
  */
-export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input: ProposalTurnInput): Promise<void> {
+export async function runProposalTurn(
+  deps: Pick<Deps, 'bedrock' | 'log' | 'config'>,
+  input: ProposalTurnInput,
+): Promise<void> {
   const { body, story, components, signal, emit, requestId, styleGuide } = input
+  const caps = capabilitiesFor(deps.bedrock)
   // Loaded while Claude starts answering, so the first proposed change does not wait for it.
   void loadMarkdownToRichtext().catch(() => undefined)
+  // The focus goes into the editor's latest message, not the outline: the outline is the cached prefix.
   const outlineInput = {
     story,
     components,
     ...(body.language ? { language: body.language } : {}),
-    ...(body.focus ? { focus: body.focus } : {}),
     ...(isBlok(body.draft) ? { draft: body.draft } : {}),
   }
   // Long stories: shorter value previews keep the prompt (and its cost) bounded; uids and fields stay complete.
   const outline = storyOutline({ ...outlineInput, maxChars: MAX_OUTLINE_CHARS })
-  const tool = proposalTool(outline)
-  const request: ModelRequest = {
+  const note = focusNote(outline, body.focus)
+  const messages = body.messages.map((m, i) => ({
+    role: m.role,
+    content: [{ text: m.content }, ...(note && i === body.messages.length - 1 ? [{ text: note }] : [])],
+  }))
+  const base = {
     system: systemPrompt({ outline, ...(styleGuide ? { styleGuide } : {}) }),
-    messages: body.messages.map((m) => ({ role: m.role, content: [{ text: m.content }] })),
-    tools: [tool],
-    toolChoice: 'auto',
+    messages: withHistoryPoint(messages),
+    maxTokens: proposalMaxTokens(outline, caps, deps.config.bedrock.maxTokens),
   }
+  const requestFor = (extra: Partial<ModelRequest>): ModelRequest =>
+    withCachePoints(
+      { ...base, tools: [proposalTool(outline, { strict: caps.strictTools })], toolChoice: 'auto', ...extra },
+      caps,
+    )
   const changes = new Map<string, Change>()
   const onChange = async (change: Change) => {
     changes.set(change.id, change)
     await emit({ event: 'change', data: change })
   }
-  const first = await streamProposalCall(deps, request, { outline, signal, emit, onChange })
+  const call = (extra: Partial<ModelRequest>, opts: Partial<StreamProposalOptions> = {}) =>
+    streamProposalCall(deps, requestFor(extra), { outline, signal, emit, onChange, ...opts })
+  const learn = { log: deps.log, requestId, modelId: deps.bedrock.modelId, signal }
+  const first = await retryWithout('strictTools', caps, learn, () => call({}))
   if (!first.tool) return
   let question = first.tool.built.question
   let unresolved: Problem[] = first.tool.built.problems
 
   if (unresolved.length) {
     try {
-      const repair = await streamProposalCall(
-        deps,
-        {
-          ...request,
-          messages: [
-            ...request.messages,
-            ...repairMessages({
-              toolUseId: first.tool.toolUseId,
-              input: first.tool.input,
-              text: first.text,
-              problems: unresolved,
-            }),
-          ],
-          toolChoice: { tool: PROPOSAL_TOOL },
-        },
-        { outline, signal, emit, onChange, emitText: false },
-      )
+      const { toolUseId, input: sent } = first.tool
+      const repairCall = (forced: boolean) =>
+        call(
+          {
+            messages: [
+              ...base.messages,
+              ...repairMessages({
+                toolUseId,
+                input: sent,
+                text: first.text,
+                problems: unresolved,
+                reasoning: first.reasoning,
+                forced,
+              }),
+            ],
+            toolChoice: forced ? { tool: PROPOSAL_TOOL } : 'auto',
+          },
+          { emitText: false },
+        )
+      // Some models refuse forced tool choice: the round then asks in words.
+      const repair = await retryWithout('forcedToolChoice', caps, learn, () => repairCall(caps.forcedToolChoice))
       const fixed = repair.tool?.built
       if (fixed) {
         // Original problems Claude did not fix keep their reason; new problems replace the old ones for that field.
@@ -118,6 +142,7 @@ export async function runProposalTurn(deps: Pick<Deps, 'bedrock' | 'log'>, input
       changeSetId: randomUUID(),
       storyId: story.id,
       baseVersion: story.updated_at,
+      ...(body.releaseId ? { releaseId: body.releaseId } : {}),
       changes: [...changes.values()],
       ...(question ? { question } : {}),
     },

@@ -5,11 +5,13 @@ import { PROPOSAL_TOOL } from '../proposal/proposalTool.ts'
 import type { StoryOutline } from '../story/storyOutline.ts'
 import type { MarkdownToRichtext } from '../story/markdownToRichtext.ts'
 import { toolInputStream, type ToolInputStream } from '../proposal/toolInputStream.ts'
-import type { Deps, ModelRequest } from '../deps.ts'
+import type { Deps, ModelRequest, ReasoningBlock } from '../deps.ts'
 import type { Emit } from './runConversation.ts'
 
 export type ProposalCall = {
   text: string
+  /** Claude's reasoning blocks, in order: never shown, only echoed back when the repair round continues the turn. */
+  reasoning: ReasoningBlock[]
   /** Present when Claude called propose_changes. */
   tool?: { toolUseId: string; input: unknown; built: BuiltProposal }
 }
@@ -42,8 +44,15 @@ export async function streamProposalCall(
       }
     | undefined
   let result: ProposalCall['tool']
+  const reasoning = new Map<number, { text: string; signature?: string; redacted?: Uint8Array }>()
   for await (const event of deps.bedrock.stream(request, signal)) {
-    if (event.type === 'text') {
+    if (event.type === 'reasoning') {
+      const block = reasoning.get(event.index) ?? { text: '' }
+      if (event.text) block.text += event.text
+      if (event.signature) block.signature = event.signature
+      if (event.redacted) block.redacted = event.redacted
+      reasoning.set(event.index, block)
+    } else if (event.type === 'text') {
       text += event.delta
       if (emitText) await emit({ event: 'text', data: { delta: event.delta } })
     } else if (event.type === 'toolUseStart') {
@@ -79,5 +88,10 @@ export async function streamProposalCall(
     }
   }
   // A stream cut before messageStop has already thrown bedrock_stream_truncated in the adapter.
-  return { text, ...(result ? { tool: result } : {}) }
+  return { text, reasoning: [...reasoning.values()].map(reasoningBlock), ...(result ? { tool: result } : {}) }
+}
+
+function reasoningBlock(b: { text: string; signature?: string; redacted?: Uint8Array }): ReasoningBlock {
+  if (b.redacted) return { redactedContent: b.redacted }
+  return { reasoningText: { text: b.text, ...(b.signature ? { signature: b.signature } : {}) } }
 }

@@ -12,7 +12,7 @@ How to answer:
 Finding the target from spoken words:
 - "the hero headline" → the headline field of the hero block; "the intro"/"the lead"/"the teaser" → the first teaser, lead, intro or subheadline field near the top of the page.
 - "the second FAQ answer" → in the block titled like "FAQ" (a section whose headline mentions FAQ or questions), the 2nd item's answer-like field (answer, description, text). Count items in the order listed (1-based).
-- "this"/"here"/"the selected one" → the block or field marked EDITOR FOCUS.
+- "this"/"here"/"the selected one" → the block or field named in the EDITOR FOCUS line of the editor's latest message.
 - Use the uids and field names exactly as they appear in the outline; never invent them.
 - If two or more blocks fit equally well and nothing (focus, position, titles) decides it, do not guess: call the tool with no changes and a short "question" naming the candidates (e.g. "The hero headline or the FAQ headline?").
 

@@ -14,6 +14,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   budget_exceeded: 429,
   conflict: 409,
+  story_locked: 423,
   invalid_change: 422,
   story_too_large: 413,
   not_configured: 503,

@@ -5,6 +5,18 @@ import { validateChange } from '../story/validateChange.ts'
 import { isRecord } from '../../shared/isRecord.ts'
 import type { MarkdownToRichtext } from '../story/markdownToRichtext.ts'
 
+/**
+ * A new list item's `fields` arrive as `[{name, value}]` (strict schemas cannot express a free-form object);
+ * the validator takes the `{name: value}` object, which is also still accepted as sent.
+ */
+function itemFields(value: unknown): unknown {
+  if (!isRecord(value) || !Array.isArray(value['fields'])) return value
+  const pairs = value['fields'].filter(
+    (f): f is Record<string, unknown> => isRecord(f) && typeof f['name'] === 'string',
+  )
+  return { ...value, fields: Object.fromEntries(pairs.map((f) => [f['name'] as string, f['value']])) }
+}
+
 /** A proposed change that failed validation; fed back to Claude in the repair round. */
 export type Problem = {
   index: number
@@ -29,7 +41,7 @@ export function changeFromToolItem(
   }
   const blockUid = item['blockUid']
   const field = item['field']
-  const value = item['value']
+  const value = itemFields(item['value'])
   const rawLanguage = typeof item['language'] === 'string' && item['language'] !== '' ? item['language'] : undefined
   const language = rawLanguage ?? (outline.language === 'default' ? undefined : outline.language)
   const base = { index, blockUid, field, ...(language ? { language } : {}), value }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../deps.ts'
+import type { ChatMessage, ReasoningBlock } from '../deps.ts'
 import type { Problem } from './buildProposal.ts'
 import { PROPOSAL_TOOL } from './proposalTool.ts'
 
@@ -9,6 +9,13 @@ export type RepairInput = {
   /** Claude's text before the tool call, kept so the conversation stays coherent. */
   text?: string
   problems: Problem[]
+  /** Claude's reasoning blocks of that call: models that think must get them back before the tool call. */
+  reasoning?: ReasoningBlock[]
+  /**
+   * False when the repair round cannot force the tool (the model refuses forced tool choice): the instruction then
+   * says in words that the only acceptable answer is the tool call.
+   */
+  forced?: boolean
 }
 
 function describe(p: Problem): string {
@@ -22,11 +29,19 @@ function describe(p: Problem): string {
  * The one repair round: Claude's tool call and an error toolResult listing every problem, so Claude resends
  * corrected versions of just those changes.
  */
-export function repairMessages({ toolUseId, input, text, problems }: RepairInput): ChatMessage[] {
+export function repairMessages({
+  toolUseId,
+  input,
+  text,
+  problems,
+  reasoning = [],
+  forced = true,
+}: RepairInput): ChatMessage[] {
   return [
     {
       role: 'assistant',
       content: [
+        ...reasoning.map((r) => ({ reasoningContent: r })),
         ...(text?.trim() ? [{ text: text.trim() }] : []),
         {
           toolUse: { toolUseId, name: PROPOSAL_TOOL, input: typeof input === 'object' && input !== null ? input : {} },
@@ -46,6 +61,11 @@ export function repairMessages({ toolUseId, input, text, problems }: RepairInput
                   'Some proposed changes break the field rules and were not shown to the editor:',
                   ...problems.map(describe),
                   `Call ${PROPOSAL_TOOL} again with corrected versions of ONLY these changes (the valid ones are kept). No other text.`,
+                  ...(forced
+                    ? []
+                    : [
+                        `Your answer must be exactly one ${PROPOSAL_TOOL} call: do not reply in text, do not ask a question unless a change cannot be corrected.`,
+                      ]),
                 ].join('\n'),
               },
             ],

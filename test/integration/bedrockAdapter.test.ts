@@ -125,6 +125,36 @@ describe.each<Protocol>(['h2', 'h1'])('Bedrock adapter over %s', (protocol) => {
     expect(seen?.headers).not.toHaveProperty('authorization')
   })
 
+  it('sends strict tools as such and never asks for more tokens than the model can write', async () => {
+    const tools = [{ name: 'propose_change', description: 'd', inputSchema: { type: 'object' }, strict: true }]
+    // An unknown (non-Claude) id: the table allows 4,096 output tokens.
+    await collect(
+      bedrock(protocol, { modelId: 'amazon.nova-pro-v1:0', maxTokens: 10_000 }).stream(
+        { ...request, tools },
+        new AbortController().signal,
+      ),
+    )
+    expect(sim.requests[0]?.body.toolConfig.tools[0].toolSpec.strict).toBe(true)
+    expect(sim.requests[0]?.body.inferenceConfig).toEqual({ maxTokens: 4096 })
+  })
+
+  it('yields reasoning deltas as their own events, apart from the answer text (Sonnet 5.5)', async () => {
+    sim.script(reply.text('The answer.'))
+    const events = await collect(
+      bedrock(protocol, { modelId: 'us.anthropic.claude-sonnet-5-5' }).stream(request, new AbortController().signal),
+    )
+    const reasoning = events.filter((e) => e.type === 'reasoning')
+    expect(reasoning.map((e) => e.text ?? '').join('')).toMatch(/simulated reasoning/)
+    expect(reasoning.at(-1)).toMatchObject({ index: 0, signature: expect.any(String) })
+    expect(
+      events
+        .filter((e) => e.type === 'text')
+        .map((e) => e.delta)
+        .join(''),
+    ).toBe('The answer.')
+    expect(events.filter((e) => e.type === 'text').every((e) => e.index === 1)).toBe(true)
+  })
+
   it('streams tool use as a start event and partial-JSON deltas', async () => {
     const input = { field: 'headline', value: 'Shorter, punchier headline', reason: 'requested' }
     sim.script(reply.toolUse('propose_change', input, { preface: 'Sure.', toolUseId: 'tooluse_1', chunkSize: 10 }))
@@ -345,7 +375,7 @@ describe('Bedrock failures through the real SDK map to operator-facing codes', (
     const err = await failureOf(collect(seed.stream(request, new AbortController().signal)))
     expect(err.code).toBe('bedrock_model_id_invalid')
     expect(err.message).toContain('not a real')
-    expect(err.hint).toContain('us.anthropic.claude-sonnet-4-5-20250929-v1:0')
+    expect(err.hint).toContain('us.anthropic.claude-sonnet-4-6')
     expect(sim.requests[0]?.modelId).toBe('anthropic.claude-sonnet-4-5-v1:0')
   })
 

@@ -36,7 +36,7 @@ beforeEach(() => {
 })
 
 describe('brand voice in the conversation', () => {
-  it('puts the style guide in the system prompt before the story outline, with a cache point after each', async () => {
+  it('puts the style guide in the system prompt before the story outline, with a cache point where the prefix pays', async () => {
     world.bedrock.script(heroChange())
     const events = await ask()
     expect(guideReads()).toBe(1)
@@ -50,7 +50,8 @@ describe('brand voice in the conversation', () => {
             ? 'outline'
             : 'instructions',
     )
-    expect(kinds).toEqual(['instructions', 'guide', 'cachePoint', 'outline', 'cachePoint'])
+    // Instructions + guide + tool schema stay below Sonnet 4.6's 2,048-token checkpoint minimum: no point there.
+    expect(kinds).toEqual(['instructions', 'guide', 'outline', 'cachePoint'])
     expect(system[1]!.text).toContain('No exclamation marks in headlines.')
     const notice = events.find((e) => e.event === 'notice' && e.data.code === 'style_guide_active')
     expect(notice?.data).toMatchObject({ slug: DEMO_SLUGS.brandVoice, storyId: DEMO_STORY_IDS.brandVoice })

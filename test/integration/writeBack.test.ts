@@ -120,7 +120,12 @@ describe('conversation → proposal', () => {
     world.bedrock.script(
       reply.toolUse(
         'propose_changes',
-        { changes: [{ blockUid: DEMO_UIDS.faqItem2, field: 'description', value: 'Any JSON-capable framework.' }] },
+        {
+          changes: [
+            { blockUid: DEMO_UIDS.faqItem2, field: 'description', value: 'Any JSON-capable framework.', language: '' },
+          ],
+          question: '',
+        },
         { preface: 'Shortened it.' },
       ),
     )
@@ -132,14 +137,24 @@ describe('conversation → proposal', () => {
     expect(system).toContain('Tabbed content section 4 “Frequently asked questions” › Entries › Tabbed content entry 2')
     expect(system).toContain(`uid ${DEMO_UIDS.faqItem2}`)
     expect(system).toContain(FAQ2)
-    expect(system).toContain('← EDITOR FOCUS')
-    expect(sent.system.filter((b: object) => 'cachePoint' in b)).toHaveLength(2)
+    // The focus changes per turn: it rides in the latest message, never in the cached outline.
+    expect(system).not.toContain('← EDITOR FOCUS')
+    expect(JSON.stringify(sent.messages.at(-1))).toContain(`EDITOR FOCUS: block uid ${DEMO_UIDS.hero}`)
+    // Sonnet 4.6 (the default) caches from 2,048 tokens: only the point after the outline reaches it.
+    expect(sent.system.filter((b: object) => 'cachePoint' in b)).toHaveLength(1)
+    expect(sent.system.at(-1)).toEqual({ cachePoint: { type: 'default' } })
     const tool = sent.toolConfig.tools[0].toolSpec
     expect(tool.name).toBe('propose_changes')
+    expect(tool.strict).toBe(true)
+    expect(world.bedrock.requests[0]!.strictViolation).toBeUndefined()
+    // One variant per value kind: the FAQ entry's texts in the text variant, its button list in the item variant.
     const variants = tool.inputSchema.json.properties.changes.items.anyOf
-    expect(variants.find((v: any) => v.properties.blockUid.const === DEMO_UIDS.faqItem2).properties.field.enum).toEqual(
-      ['headline', 'description', 'button'],
-    )
+    const text = variants.find((v: any) => v.properties.value.type === 'string')
+    expect(text.properties.blockUid.enum).toContain(DEMO_UIDS.faqItem2)
+    expect(text.properties.field.enum).toEqual(expect.arrayContaining(['headline', 'description']))
+    const item = variants.find((v: any) => v.properties.value.type === 'object')
+    expect(item.properties.blockUid.enum).toContain(DEMO_UIDS.faqItem2)
+    expect(item.properties.field.enum).toContain('button')
     const proposal = events(records, 'proposal')[0] as Proposal
     expect(proposal).toMatchObject({ storyId: HOME, baseVersion: saved().updated_at })
     expect(proposal.changes).toHaveLength(1)

@@ -75,7 +75,7 @@ describe('bedrockErrorFromAws', () => {
     })
     expect(err.code).toBe('bedrock_model_id_invalid')
     expect(err.message).toMatch(/not a real Bedrock model id/)
-    expect(err.hint).toContain('BEDROCK_MODEL_ID=us.anthropic.claude-sonnet-4-5-20250929-v1:0')
+    expect(err.hint).toContain('BEDROCK_MODEL_ID=us.anthropic.claude-sonnet-4-6')
   })
 
   it('treats a modelId constraint failure as an invalid id', () => {

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(c.port).toBe(8000)
     expect(c.aws.region).toBe('us-east-1')
     expect(c.bedrock.modelId).toBe(DEFAULT_MODEL_ID)
+    expect(DEFAULT_MODEL_ID).toBe('us.anthropic.claude-sonnet-4-6')
     expect(c.bedrock.maxTokens).toBe(2048)
     expect(c.debug).toBe(false)
     expect(c.logLevel).toBe('info')
@@ -49,6 +50,22 @@ describe('loadConfig', () => {
     const [issue] = issuesOf({ ...base, BEDROCK_MODEL_ID: SEED_MODEL_ID })
     expect(issue).toContain('is not a real Bedrock model id')
     expect(issue).toContain(DEFAULT_MODEL_ID)
+  })
+
+  it('keeps the previous default model id working', () => {
+    const id = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+    expect(loadConfig({ ...base, BEDROCK_MODEL_ID: id }).bedrock.modelId).toBe(id)
+  })
+
+  it('takes BEDROCK_MODEL_FAMILY for an id that does not name its model, and names the families it knows', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5'
+    const c = loadConfig({ ...base, BEDROCK_MODEL_ID: arn, BEDROCK_MODEL_FAMILY: 'Claude-Sonnet-4-6' })
+    expect(c.bedrock).toMatchObject({ modelId: arn, modelFamily: 'claude-sonnet-4-6' })
+    expect(describeConfig(c)).toMatchObject({ modelFamily: 'claude-sonnet-4-6' })
+    expect(describeConfig(loadConfig({ ...base, BEDROCK_MODEL_ID: arn }))).toMatchObject({ modelFamily: 'unknown' })
+    expect(describeConfig(loadConfig(base))).toMatchObject({ modelFamily: 'claude-sonnet-4-6' })
+    const [issue] = issuesOf({ ...base, BEDROCK_MODEL_FAMILY: 'gpt-5' })
+    expect(issue).toMatch(/BEDROCK_MODEL_FAMILY must be one of .*claude-sonnet-4-6/)
   })
 
   it('treats other model ids as opaque', () => {

@@ -23,7 +23,20 @@ describe('the playground model', () => {
     const r = simulatedModel(requestFor('Write a hero headline for our autumn sale')) as any
     expect(r.blocks[0].text).toMatch(/Simulated/)
     expect(r.blocks[1].toolUse.input.changes).toEqual([
-      { blockUid: DEMO_UIDS.hero, field: 'headline', value: expect.stringContaining('Autumn Sale') },
+      { blockUid: DEMO_UIDS.hero, field: 'headline', value: expect.stringContaining('Autumn Sale'), language: '' },
+    ])
+    expect(r.blocks[1].toolUse.input.question).toBe('')
+  })
+
+  it('reads the EDITOR FOCUS line the proxy adds to the latest message', () => {
+    const request = requestFor('Make this shorter')
+    request.messages[0]!.content.push({
+      text: `EDITOR FOCUS: block uid ${DEMO_UIDS.faqItem2} (Home › FAQ), field description. "This" means it.`,
+    })
+    const r = simulatedModel(request) as any
+    expect(r.blocks[0].text).not.toContain('EDITOR FOCUS')
+    expect(r.blocks[1].toolUse.input.changes).toEqual([
+      expect.objectContaining({ blockUid: DEMO_UIDS.faqItem2, field: 'description' }),
     ])
   })
 

@@ -1,4 +1,11 @@
-import type { ChangesBody, ChangesResult, ConversationBody, SseEvent } from '../../../shared/contract.ts'
+import type {
+  ChangesBody,
+  ChangesResult,
+  ConversationBody,
+  LedgerBody,
+  LedgerResult,
+  SseEvent,
+} from '../../../shared/contract.ts'
 import { PluginError, toPluginError } from '../pluginError.ts'
 import { badResponse, errorFromEnvelope } from './errorFromEnvelope.ts'
 import { readSse } from './readSse.ts'
@@ -18,7 +25,11 @@ function isChangesResult(v: unknown): v is ChangesResult {
   return isRecord(v) && typeof v['storyId'] === 'number' && Array.isArray(v['applied']) && Array.isArray(v['undo'])
 }
 
-/** HTTP client for the proxy: the conversation as an SSE stream, and apply/undo of change sets. */
+function isLedgerResult(v: unknown): v is LedgerResult {
+  return isRecord(v) && typeof v['storyId'] === 'number' && Array.isArray(v['changeSets'])
+}
+
+/** HTTP client for the proxy: the conversation as an SSE stream, apply/undo of change sets, and the ledger. */
 export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(globalThis) }: ProxyClientOptions) {
   const url = (path: string) => new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString()
   const headers = (accept: string) => ({ 'content-type': 'application/json', accept, authorization: `Bearer ${key}` })
@@ -101,5 +112,13 @@ export function createProxyClient({ baseUrl, key, fetch = globalThis.fetch.bind(
     converse,
     apply: (body: Omit<ChangesBody, 'reason'>) => changes({ ...body, reason: 'apply' }),
     undo: (body: Omit<ChangesBody, 'reason'>) => changes({ ...body, reason: 'undo' }),
+    /** The story's change sets, read by the proxy from Storyblok's story versions. */
+    async ledger(body: LedgerBody): Promise<LedgerResult> {
+      const res = await post('api/changes/history', body, 'application/json')
+      const json: unknown = await res.json().catch(() => undefined)
+      if (!isLedgerResult(json))
+        throw badResponse('The proxy sent an unexpected reply to the history request.', res.status)
+      return json
+    },
   }
 }

@@ -1,0 +1,31 @@
+import type { LedgerBody, LedgerResult } from '../../shared/contract.ts'
+import { readLedger } from '../story/readLedger.ts'
+import type { Deps } from '../deps.ts'
+
+/**
+ * How many of the newest versions are read (with content). Every write also carries the field's whole history, so
+ * older change sets are still found in the newer versions unless a stale save dropped them that long ago.
+ */
+const LEDGER_VERSIONS = 50
+
+/** The assistant's change sets of one story (of one release), from Storyblok's story versions. */
+export async function readStoryLedger(
+  { storyblok }: Pick<Deps, 'storyblok'>,
+  body: LedgerBody,
+  signal: AbortSignal,
+): Promise<LedgerResult> {
+  const { spaceId, storyId, historyField } = body
+  const releaseId = body.releaseId || undefined
+  const [story, components, versions] = await Promise.all([
+    storyblok.getStory(spaceId, storyId, signal, { releaseId }),
+    storyblok.getComponents(spaceId, signal),
+    storyblok.listVersions(spaceId, storyId, { releaseId, perPage: LEDGER_VERSIONS, showContent: true, signal }),
+  ])
+  const own = versions.filter((x) => (x.releaseId ?? null) === (releaseId ?? null))
+  return {
+    storyId,
+    releaseId: releaseId ?? null,
+    version: story.updated_at,
+    changeSets: readLedger({ versions: own, current: story.content, components, historyField }),
+  }
+}
