@@ -7,6 +7,7 @@ export type ErrorKind = keyof Messages['errors']
 
 /** First match wins: error codes (closed set in shared/errorCodes.ts, plus the plugin's own) → what the editor can do. */
 const KINDS: Array<[ErrorKind, RegExp]> = [
+  ['locked', /locked/],
   ['busy', /throttl|rate_limit|limit_exceeded|session_limit|budget/],
   ['offline', /^(network|bad_response)$/],
   ['setup', /^aws_|denied|model|unauthorized|forbidden|not_configured|inference/],

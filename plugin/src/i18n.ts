@@ -84,6 +84,7 @@ const en = {
   editRequest: 'Edit request',
   threadTrimmed: 'The oldest part of this conversation was left out so it can go on.',
   errors: {
+    locked: { what: 'Someone else is editing this story.', todo: 'Try again once they have closed it.' },
     busy: { what: 'The assistant is busy.', todo: 'Try again in a minute.' },
     offline: { what: 'The assistant could not be reached.', todo: 'Check your connection and try again.' },
     setup: { what: 'The assistant is not set up correctly.', todo: 'Ask your admin; the details help them.' },
@@ -213,6 +214,10 @@ const de: Messages = {
   editRequest: 'Anfrage bearbeiten',
   threadTrimmed: 'Der älteste Teil dieses Gesprächs wurde ausgelassen, damit es weitergehen kann.',
   errors: {
+    locked: {
+      what: 'Jemand anderes bearbeitet diese Story gerade.',
+      todo: 'Versuchen Sie es erneut, sobald sie geschlossen ist.',
+    },
     busy: { what: 'Der Assistent ist ausgelastet.', todo: 'Versuchen Sie es in einer Minute erneut.' },
     offline: {
       what: 'Der Assistent ist nicht erreichbar.',

@@ -35,9 +35,9 @@ export type PluginErrorInit = {
   cause?: unknown
 }
 
-/** Failures that are about timing or load, not about the request: a second attempt can succeed. */
+/** Failures that are about timing, load or another editor's lock, not about the request: a second attempt can succeed. */
 const RETRYABLE =
-  /^(?:network|timeout|rate_limited|internal|shutting_down|upstream_timeout|bedrock_(?:throttled|unavailable|stream_truncated)|storyblok_(?:rate_limited|unavailable)|transcribe_(?:unavailable|limit_exceeded|session_limit))$/
+  /^(?:network|timeout|rate_limited|internal|shutting_down|upstream_timeout|story_locked|bedrock_(?:throttled|unavailable|stream_truncated)|storyblok_(?:rate_limited|unavailable)|transcribe_(?:unavailable|limit_exceeded|session_limit))$/
 
 export function isRetryable(code: string, status?: number): boolean {
   return RETRYABLE.test(code) || (status !== undefined && (status === 429 || status >= 500))
