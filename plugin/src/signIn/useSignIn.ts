@@ -30,6 +30,7 @@ export function useSignIn({
   /** The window's error message, or 'popup-blocked'. */
   const error = shallowRef('')
   let session: string | undefined
+  let stopListening = () => {}
   const url = (path: string) => new URL(path, proxyUrl.endsWith('/') ? proxyUrl : `${proxyUrl}/`)
   const call = (path: string, method = 'GET') =>
     fetch(url(path), {
@@ -61,9 +62,10 @@ export function useSignIn({
       if (spaceId !== undefined) to.searchParams.set('space_id', String(spaceId))
       const popup = win.open(to, 'storyblok-sign-in', 'popup,width=520,height=720')
       error.value = popup ? '' : 'popup-blocked'
+      stopListening()
       const onMessage = (e: MessageEvent) => {
         if (e.origin !== to.origin || e.source !== popup || !isSignInMessage(e.data)) return
-        win.removeEventListener('message', onMessage)
+        stopListening()
         const m = e.data
         if (m.error) error.value = `${m.error.message} ${m.error.hint ?? ''}`.trim()
         else {
@@ -72,6 +74,7 @@ export function useSignIn({
         }
       }
       if (popup) win.addEventListener('message', onMessage)
+      stopListening = () => win.removeEventListener('message', onMessage)
     },
     signOut() {
       void call('auth/logout', 'POST').catch(() => undefined)
