@@ -33,7 +33,8 @@ export function authRoutes(deps: Deps, { guards, sessions, oauth: client }: Auth
   const app = new Hono<AppEnv>()
   const mode = config.auth.mode
 
-  app.get('/api/session', guards.keyed, (c) => {
+  // POST too: the plugin's client speaks POST only.
+  app.on(['GET', 'POST'], '/api/session', guards.keyed, (c) => {
     const editor = c.get('editor')
     const info: SessionInfo = {
       mode,
