@@ -80,6 +80,8 @@ export async function startBenchWorld({
     TRANSCRIBE_MAX_SESSIONS_PER_KEY: '1000',
     SHUTDOWN_GRACE_SECONDS: '1',
     LOG_LEVEL: 'info',
+    // The child runs with NODE_ENV=production, where a signing secret is required; the write-back probe signs with it.
+    CHANGE_SIGNING_SECRET: 'bench-change-signing-secret-0123456789abcdef',
   }
   const proxy = await spawnProxy(proxyEnv, { entry: proxyEntry, nodeArgs: proxyNodeArgs })
   const credentials = { accessKeyId: TEST_AWS.accessKeyId, secretAccessKey: TEST_AWS.secretAccessKey }

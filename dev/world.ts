@@ -166,6 +166,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       config.auth.oauth?.clientSecret ?? '',
       config.auth.sessionSecret ?? '',
       ...config.access.apiKeys.map((k) => k.key),
+      ...config.authority.signingSecrets,
     ],
     write: (line) => {
       logs.push(line)

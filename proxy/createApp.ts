@@ -16,6 +16,7 @@ import { conversationRoutes } from './conversation/conversationRoutes.ts'
 import { healthRoutes } from './health/healthRoutes.ts'
 import { livenessRoutes } from './health/livenessRoutes.ts'
 import { transcriptRoutes } from './transcript/transcriptRoutes.ts'
+import { createChangeTokens } from './authority/changeToken.ts'
 import { authRoutes } from './session/authRoutes.ts'
 import { signInWiring } from './session/signInWiring.ts'
 import { SESSION_HEADER } from '../shared/signInProtocol.ts'
@@ -44,6 +45,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
     rateLimits = { byKey: createRateLimiter({ clock, perMinute }), byAddress: createRateLimiter({ clock, perMinute }) },
     tokenBudget = createTokenBudget({ clock, limit: config.access.dailyTokenBudget }),
   } = options
+  const tokens = createChangeTokens({ secrets: config.authority.signingSecrets, clock })
   const signIn = signInWiring(deps)
   // From here on the Storyblok port speaks as the signed-in editor wherever a session came with the request.
   if (signIn.storyblok) deps = { ...deps, storyblok: signIn.storyblok }
@@ -87,8 +89,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
 
   app.route('/', healthRoutes(deps, guards))
   app.route('/', authRoutes(deps, { guards, ...signIn }))
-  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokenBudget }))
-  app.route('/', changesRoutes(deps, guards))
+  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokenBudget, tokens }))
+  app.route('/', changesRoutes(deps, { guards, tokens, lifecycle }))
   if (upgradeWebSocket) app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards }))
 
   const handleError = onError(log)

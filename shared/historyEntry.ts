@@ -11,11 +11,19 @@ export type HistoryEntry = {
   id: string
   /** ISO time of the write. */
   at: string
+  /**
+   * The editor's Storyblok user id: verified when a sign-in wrote the entry (then `userName` is set too), otherwise
+   * claimed by the client (the id the plugin saw) and not verified.
+   */
   userId: number | null
   /** The verified Storyblok user's name, when a sign-in wrote the entry (AUTH_MODE oauth/both). */
   userName?: string
+  /** Claimed by the client. */
   transcript: string
   modelId: string
+  /** The proxy key that wrote it (its id, never the key) and the request: recorded by the proxy itself. */
+  keyId?: string
+  requestId?: string
   reason: 'apply' | 'undo'
   changes: HistoryChange[]
 }

@@ -24,7 +24,7 @@ import { noPermission } from '../session/editorStoryblok.ts'
  * a `releaseId`, all of it happens in that release's copy of the story.
  */
 export async function saveChangeSet(
-  { storyblok, bedrock, clock, log }: Deps,
+  { storyblok, bedrock, clock, log, config }: Deps,
   c: Context<AppEnv>,
   body: ChangesBody,
   reason: HistoryEntry['reason'],
@@ -39,7 +39,9 @@ export async function saveChangeSet(
     loadMarkdownToRichtext(),
   ])
   const changeSetId = body.changeSetId ?? randomUUID()
-  // With a sign-in, the verified Storyblok user; otherwise what the plugin says (the editor's id from the bridge).
+  const requestId = c.get('requestId')
+  const keyId = c.get('apiKey').id
+  // With a sign-in, the verified Storyblok user (a fact); otherwise what the plugin says (a claim).
   const editor = c.get('editor')
   const changeOn = (content: Blok, changes: ChangeSet) =>
     change({
@@ -51,13 +53,19 @@ export async function saveChangeSet(
         ? {
             history: {
               ...body.historyField,
+              fieldType: config.authority.pluginFieldType,
               entry: {
                 id: changeSetId,
                 at: new Date(clock.now()).toISOString(),
+                // A claim unless a sign-in verified it (then userName is set too).
                 userId: editor ? editor.id : (body.userId ?? null),
                 ...(editor ? { userName: editor.name } : {}),
+                // A claim: the client says so; the proxy cannot check it.
                 transcript: body.transcript ?? '',
+                // Facts: what this proxy knows itself.
                 modelId: bedrock.modelId,
+                keyId,
+                requestId,
               },
             },
           }
@@ -85,10 +93,11 @@ export async function saveChangeSet(
     conflicts = race.conflicts
     result = race.result ?? { ...result, applied: [], undo: [] }
   }
-  // The audit line: who (key id, never the key), where, which fields, which model. Values stay out of logs.
+  // The audit line: facts (key id, never the key; request id; where; which fields; which model) and, apart, what the
+  // client claims (its user id, a transcript). Values stay out of logs.
   log.info('story write', {
-    requestId: c.get('requestId'),
-    keyId: c.get('apiKey').id,
+    requestId,
+    keyId,
     ...(editor ? { userId: editor.id, userName: editor.name } : {}),
     spaceId,
     storyId,
@@ -102,6 +111,7 @@ export async function saveChangeSet(
     publish: body.publish === true,
     modelId: bedrock.modelId,
     bytes: result.bytes,
+    claims: { userId: body.userId ?? null, transcriptChars: (body.transcript ?? '').length },
   })
   return {
     storyId,

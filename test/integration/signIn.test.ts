@@ -15,6 +15,7 @@ import {
 import { addPluginField, startWorld, TEST_PROXY_KEY, TEST_SESSION_SECRET, type World } from '../../dev/world.ts'
 import { createSealer } from '../../proxy/session/sealed.ts'
 import { SESSION_HEADER, type SessionInfo, type SignInMessage } from '../../shared/signInProtocol.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 const PLUGIN_ORIGIN = 'http://127.0.0.1:5173'
 const ERIKA = 4102
@@ -51,9 +52,16 @@ const headers = (session?: string, accept = 'application/json') => ({
   ...(session ? { [SESSION_HEADER]: session } : {}),
 })
 
+/** A change set with the token its proposal would carry: these tests are about who writes, not what. */
 function applyBody(world: World, storyId: number, blockUid: string, field: string, after: string) {
   const before = findBlock(world.storyblok.getStory(DEMO_SPACE_ID, storyId)?.content, blockUid)?.[field]
-  return { spaceId: DEMO_SPACE_ID, storyId, changes: [{ blockUid, field, before, after }] }
+  const changes = [{ blockUid, field, language: 'default', before, after }]
+  return {
+    spaceId: DEMO_SPACE_ID,
+    storyId,
+    changes,
+    token: tokenFor(world.deps, changes, { spaceId: DEMO_SPACE_ID, storyId }),
+  }
 }
 const apply = (world: World, body: unknown, session?: string) =>
   fetch(`${world.proxyUrl}/api/changes`, { method: 'POST', headers: headers(session), body: JSON.stringify(body) })
