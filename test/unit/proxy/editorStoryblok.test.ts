@@ -92,3 +92,20 @@ describe('editorStoryblok', () => {
     })
   })
 })
+
+describe('createStoryReads with sign-ins', () => {
+  it('shares a read between turns of one editor, never between editors', async () => {
+    const { createStoryReads } = await import('../../../proxy/conversation/createStoryReads.ts')
+    const calls: string[] = []
+    const reads = createStoryReads({
+      storyblok: { getStory: async () => (calls.push('get'), story(String(calls.length))) },
+      clock: { now: () => 0 },
+      ttlMs: 10_000,
+    })
+    const signal = new AbortController().signal
+    const asErika = (await runAsEditor(editor({ userId: 1 }), () => reads.get(1, 2, signal))).name
+    expect((await runAsEditor(editor({ userId: 1 }), () => reads.get(1, 2, signal))).name).toBe(asErika)
+    expect((await runAsEditor(editor({ userId: 2 }), () => reads.get(1, 2, signal))).name).not.toBe(asErika)
+    expect(calls).toHaveLength(2)
+  })
+})
