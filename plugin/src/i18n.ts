@@ -120,10 +120,10 @@ const en = {
   useAssistant: 'Use the assistant’s',
   proposalRelease: (name: string) => `For release “${name}”`,
   signIn: 'Sign in with Storyblok',
-  signInWhy: 'so changes are saved as you, with your permissions.',
+  signInWhy: 'to save changes as you.',
   signedInAs: 'Saving as',
   signOut: 'Sign out',
-  popupBlocked: 'The sign-in window was blocked: allow popups and try again.',
+  popupBlocked: 'Popup blocked: allow popups.',
 }
 
 export type Messages = typeof en
@@ -278,10 +278,10 @@ const de: Messages = {
   useAssistant: 'Text des Assistenten verwenden',
   proposalRelease: (name: string) => `Für Release „${name}“`,
   signIn: 'Mit Storyblok anmelden',
-  signInWhy: 'damit Änderungen als Sie gespeichert werden, mit Ihren Rechten.',
+  signInWhy: 'um als Sie zu speichern.',
   signedInAs: 'Gespeichert als',
   signOut: 'Abmelden',
-  popupBlocked: 'Das Anmeldefenster wurde blockiert: Popups erlauben und erneut versuchen.',
+  popupBlocked: 'Popup blockiert: Popups erlauben.',
 }
 
 const catalogs: Record<string, Messages> = { en, de }
