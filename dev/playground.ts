@@ -25,6 +25,13 @@ if (realAws)
   for (const [k, v] of Object.entries(fileEnv))
     if (k.startsWith('AWS_') && process.env[k] === undefined) process.env[k] = v
 
+// Sign in with Storyblok against the OAuth simulator (the simulated space only): PLAYGROUND_AUTH_MODE=oauth or both.
+const authMode =
+  env['PLAYGROUND_AUTH_MODE'] === 'oauth' || env['PLAYGROUND_AUTH_MODE'] === 'both'
+    ? env['PLAYGROUND_AUTH_MODE']
+    : undefined
+const signIn = authMode && !realStoryblok ? authMode : undefined
+
 const proxyKey = env['PROXY_API_KEYS']?.split(',')[0]?.split('@')[0] || `playground-${randomBytes(12).toString('hex')}`
 // Fixed so the URLs stay the same between runs; each can be moved when another process holds it.
 const port = Number(env['PORT'] ?? 8000)
@@ -42,6 +49,7 @@ const world = await startWorld({
   echoLogs: env['PLAYGROUND_QUIET'] !== 'true',
   version: (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version,
   bedrock: { scriptFn: simulatedModel, firstTokenDelayMs: 300, tokenDelayMs: 25 },
+  ...(signIn ? { oauth: { mode: signIn } } : {}),
   env: {
     PROXY_API_KEYS: proxyKey,
     ALLOWED_ORIGINS: [
@@ -103,6 +111,7 @@ console.log(`
   Claude            ${realAws ? `real Bedrock (${world.config.bedrock.modelId}, ${world.config.aws.region})` : `simulated at ${world.bedrock.url} — answers are labelled simulated`}
   Transcribe        ${realAws ? 'real Amazon Transcribe' : `simulated at ${world.transcribe.url}`}
   Storyblok         ${realStoryblok ? 'real Management API' : `simulated at ${world.storyblok.url} (demo space)`}
+  Sign-in           ${world.oauth ? `AUTH_MODE=${signIn}: Storyblok's OAuth simulated at ${world.oauth.url}, consent as Erika Editor` : 'shared token (PLAYGROUND_AUTH_MODE=oauth to sign in as an editor)'}
 
   Press Ctrl+C to stop.
 `)

@@ -6,8 +6,13 @@ import * as v from 'valibot'
 import type { ErrorCode } from './errorCodes.ts'
 import type { HistoryChange } from './historyEntry.ts'
 
+/** Turns Claude sees at most; a longer thread is trimmed by the proxy (oldest first), not refused. */
 export const MAX_MESSAGES = 40
+/** The longest request an editor can send in one turn (the plugin counts down to it). */
 export const MAX_MESSAGE_CHARS = 8_000
+/** Bounds on what a body may carry: older turns beyond MAX_MESSAGES / MAX_MESSAGE_CHARS are trimmed, not refused. */
+export const MAX_THREAD_MESSAGES = 200
+export const MAX_OLDER_MESSAGE_CHARS = 32_000
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))
 /** A Storyblok release id; 0 and null (the plugin's "no release") mean the main draft. */
@@ -26,7 +31,7 @@ export const ChatMessageSchema = v.strictObject({
   content: v.pipe(
     v.string(),
     v.minLength(1, 'must not be empty'),
-    v.maxLength(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
+    v.maxLength(MAX_OLDER_MESSAGE_CHARS, `must be at most ${MAX_OLDER_MESSAGE_CHARS} characters`),
   ),
 })
 
@@ -44,7 +49,7 @@ export const ConversationBodySchema = v.pipe(
     messages: v.pipe(
       v.array(ChatMessageSchema),
       v.minLength(1, 'must contain at least one message'),
-      v.maxLength(MAX_MESSAGES, `must contain at most ${MAX_MESSAGES} messages`),
+      v.maxLength(MAX_THREAD_MESSAGES, `must contain at most ${MAX_THREAD_MESSAGES} messages`),
     ),
     language: v.optional(LanguageSchema),
     focus: v.optional(FocusSchema),
@@ -59,6 +64,10 @@ export const ConversationBodySchema = v.pipe(
     releaseId: v.optional(ReleaseId),
   }),
   v.check((b) => b.messages[b.messages.length - 1]?.role === 'user', 'the last message must come from the user'),
+  v.check(
+    (b) => (b.messages[b.messages.length - 1]?.content.length ?? 0) <= MAX_MESSAGE_CHARS,
+    `the newest message must be at most ${MAX_MESSAGE_CHARS} characters`,
+  ),
 )
 export type ConversationBody = v.InferOutput<typeof ConversationBodySchema>
 

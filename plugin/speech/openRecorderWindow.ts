@@ -28,7 +28,12 @@ export type RecorderWindowOptions = {
   window?: WindowLike
 }
 
-export type RecorderWindow = { result: Promise<RecorderWindowResult>; close(): void }
+export type RecorderWindow = {
+  result: Promise<RecorderWindowResult>
+  close(): void
+  /** Brings the window back to the front (it hides behind the editor once the editor is clicked). */
+  focus(): void
+}
 
 /**
  * Opens the companion recorder window — call it synchronously in the click handler (user activation) —
@@ -44,7 +49,8 @@ export function openRecorderWindow(options: RecorderWindowOptions): RecorderWind
   url.searchParams.set('sid', sid)
   if (options.language) url.searchParams.set('lang', options.language)
   const popup = win.open(url.toString(), 'voice-recorder', 'popup,width=440,height=380')
-  if (!popup) return { result: Promise.resolve({ type: 'popup-blocked' }), close: () => undefined }
+  if (!popup)
+    return { result: Promise.resolve({ type: 'popup-blocked' }), close: () => undefined, focus: () => undefined }
 
   let finish!: (r: RecorderWindowResult) => void
   const result = new Promise<RecorderWindowResult>((resolve) => (finish = resolve))
@@ -88,5 +94,6 @@ export function openRecorderWindow(options: RecorderWindowOptions): RecorderWind
       popup.close()
       done({ type: 'closed' })
     },
+    focus: () => popup.focus(),
   }
 }

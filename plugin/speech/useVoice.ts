@@ -64,6 +64,8 @@ export type Voice = {
   retry(): Promise<void>
   /** Drops the utterance (microphone, socket, recorder window) and any error; back to idle. */
   cancel(): void
+  /** Brings the recorder window back to the front, while one is open. */
+  showRecorder(): void
 }
 
 /**
@@ -87,6 +89,8 @@ export function useVoice(options: UseVoiceOptions): Voice {
   let transcriber: Transcriber | undefined
   let recorder: RecorderWindow | undefined
   let stopping: Promise<void> | undefined
+  /** Counts starts and cancels, so a start that resolves after a cancel knows it is stale. */
+  let attempts = 0
 
   const fail = (init: PluginErrorInit): void => {
     state.value = { type: 'error', error: new PluginError(init) }
@@ -95,7 +99,8 @@ export function useVoice(options: UseVoiceOptions): Voice {
 
   function openRecorder() {
     via.value = 'recorder'
-    state.value = { type: 'listening', level: 0 }
+    // Nothing records until the window says so: the editor is told to continue there, not "Listening…".
+    state.value = { type: 'requesting' }
     const language = toValue(options.language)
     recorder = openRecorderWindow({
       proxyUrl: toValue(options.proxyUrl),
@@ -132,18 +137,23 @@ export function useVoice(options: UseVoiceOptions): Voice {
     if (state.value.type === 'listening' || state.value.type === 'requesting' || state.value.type === 'transcribing')
       return
     mode = m
+    const attempt = ++attempts
     transcript.value = ''
     isFinal.value = false
     state.value = { type: 'requesting' }
     // Known-blocked frames go straight to the window while the click's user activation is fresh.
     if (micAllowedByPolicy(document) === false) return openRecorder()
     const access = await detectMicAccess({ navigator, document })
+    // Cancelled while the microphone was being asked for (e.g. a click instead of a hold): let it go again.
+    if (attempt !== attempts) {
+      if (access.type === 'inline') access.stream.getTracks().forEach((tr) => tr.stop())
+      return
+    }
     if (access.type === 'blocked') return openRecorder()
     if (access.type === 'unsupported')
       return fail({
         code: 'mic_unsupported',
         message: access.reason,
-        hint: 'Type your prompt instead.',
         retryable: false,
       })
     via.value = 'inline'
@@ -170,6 +180,11 @@ export function useVoice(options: UseVoiceOptions): Voice {
           if (mode === 'handsfree' && silence.pushLevel(rmsValue, (pcm.byteLength / 32_000) * 1000).ended) void stop()
         },
       })
+      if (attempt !== attempts) {
+        void capture.stop()
+        capture = undefined
+        return
+      }
       state.value = { type: 'listening', level: 0 }
     } catch (err) {
       access.stream.getTracks().forEach((tr) => tr.stop())
@@ -177,7 +192,6 @@ export function useVoice(options: UseVoiceOptions): Voice {
       fail({
         code: 'mic_failed',
         message: `The microphone could not be started (${(err as Error)?.message ?? err}).`,
-        hint: 'Try again, or type your prompt.',
         cause: err,
         retryable: false,
       })
@@ -220,6 +234,7 @@ export function useVoice(options: UseVoiceOptions): Voice {
   }
 
   function cancel() {
+    attempts++
     void capture?.stop()
     capture = undefined
     transcriber?.cancel()
@@ -248,5 +263,6 @@ export function useVoice(options: UseVoiceOptions): Voice {
     stop,
     retry,
     cancel,
+    showRecorder: () => recorder?.focus(),
   }
 }

@@ -35,26 +35,12 @@ export type PluginErrorInit = {
   cause?: unknown
 }
 
-/** Failures that are about timing or load, not about the request: a second attempt can succeed. */
-const RETRYABLE = new Set<string>([
-  'network',
-  'timeout',
-  'rate_limited',
-  'internal',
-  'shutting_down',
-  'upstream_timeout',
-  'bedrock_throttled',
-  'bedrock_unavailable',
-  'bedrock_stream_truncated',
-  'storyblok_rate_limited',
-  'storyblok_unavailable',
-  'transcribe_unavailable',
-  'transcribe_limit_exceeded',
-  'transcribe_session_limit',
-])
+/** Failures that are about timing, load or another editor's lock, not about the request: a second attempt can succeed. */
+const RETRYABLE =
+  /^(?:network|timeout|rate_limited|internal|shutting_down|upstream_timeout|story_locked|bedrock_(?:throttled|unavailable|stream_truncated)|storyblok_(?:rate_limited|unavailable)|transcribe_(?:unavailable|limit_exceeded|session_limit))$/
 
 export function isRetryable(code: string, status?: number): boolean {
-  return RETRYABLE.has(code) || (status !== undefined && (status === 429 || status >= 500))
+  return RETRYABLE.test(code) || (status !== undefined && (status === 429 || status >= 500))
 }
 
 /**

@@ -54,6 +54,8 @@ export type AssistantState = {
   notices: Notice[]
   modelId?: string
   requestId?: string
+  /** Index in `messages` of an answer whose stream broke: what arrived is kept, marked as cut off. */
+  cutOff?: number
   /** Inverse changes of the last successful apply; present while Undo is possible. */
   lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string; undoToken?: string | undefined }
   /**
@@ -78,6 +80,12 @@ export type Action =
   | { type: 'cancelled' }
   | { type: 'failed'; error: PluginError; retry?: RetryTarget }
   | { type: 'toggle'; id: string; selected: boolean }
+  /** Exactly these changes selected (a spoken "apply one and three"). */
+  | { type: 'selectOnly'; ids: string[] }
+  /** The open proposal is dropped; applied changes stay listed for Undo. */
+  | { type: 'discard' }
+  /** A new conversation: thread and proposal cleared, the last apply still undoable. */
+  | { type: 'reset' }
   | { type: 'edit'; id: string; after: unknown }
   | { type: 'checkStart' }
   | { type: 'unsaved'; labels: string[] }
@@ -104,6 +112,8 @@ export type Action =
   /** The conversation and proposal kept across a plugin reload (sessionStorage). */
   | { type: 'resume'; kept: Kept }
   | { type: 'dismiss' }
+  /** The failed request leaves the thread (to be edited and sent again). */
+  | { type: 'withdraw' }
 
 /** What survives a reload of the plugin (the editor saved or reloaded the story). */
 export type Kept = Pick<AssistantState, 'messages' | 'changes' | 'proposal' | 'lastApply'>
@@ -177,7 +187,7 @@ function withoutConflict(s: AssistantState, index: number): AssistantState {
 export function reduce(s: AssistantState, a: Action): AssistantState {
   switch (a.type) {
     case 'send': {
-      const { proposal: _p, usage: _u, ...rest } = s
+      const { proposal: _p, usage: _u, cutOff: _c, ...rest } = s
       return {
         ...rest,
         status: { type: 'generating' },
@@ -187,8 +197,12 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
         notices: [],
       }
     }
-    case 'retrySend':
-      return { ...s, status: { type: 'generating' }, streaming: '', notices: [] }
+    case 'retrySend': {
+      // The cut-off answer gives way to the new attempt, so the thread ends with the request again.
+      const { cutOff, ...rest } = s
+      const messages = cutOff === undefined ? s.messages : s.messages.filter((_, i) => i !== cutOff)
+      return { ...rest, messages, status: { type: 'generating' }, streaming: '', notices: [] }
+    }
     case 'meta':
       return { ...s, requestId: a.requestId, modelId: a.modelId }
     case 'notice':
@@ -223,8 +237,24 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
       const messages = text ? [...s.messages, { role: 'assistant' as const, content: text }] : s.messages
       return { ...s, status: { type: 'idle' }, messages, streaming: '' }
     }
-    case 'failed':
-      return { ...s, status: { type: 'error', error: a.error, ...(a.retry ? { retry: a.retry } : {}) } }
+    case 'failed': {
+      const status: Status = { type: 'error', error: a.error, ...(a.retry ? { retry: a.retry } : {}) }
+      const text = s.status.type === 'generating' ? s.streaming.trim() : ''
+      if (!text) return { ...s, status }
+      return {
+        ...s,
+        status,
+        messages: [...s.messages, { role: 'assistant', content: text }],
+        streaming: '',
+        cutOff: s.messages.length,
+      }
+    }
+    case 'withdraw': {
+      if (s.status.type !== 'error' || s.status.retry !== 'send') return s
+      const { cutOff: _c, ...rest } = s
+      const last = s.messages.findLastIndex((m) => m.role === 'user')
+      return { ...rest, status: { type: 'idle' }, messages: s.messages.slice(0, Math.max(0, last)), streaming: '' }
+    }
     case 'toggle':
       return {
         ...s,
@@ -232,6 +262,24 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
           c.change.id === a.id && !c.change.invalid && !c.applied ? { ...c, selected: a.selected } : c,
         ),
       }
+    case 'selectOnly':
+      return {
+        ...s,
+        changes: s.changes.map((c) =>
+          c.change.invalid || c.applied ? c : { ...c, selected: a.ids.includes(c.change.id) },
+        ),
+      }
+    case 'discard': {
+      const { proposal: _p, ...rest } = s
+      return { ...rest, changes: s.changes.filter((c) => c.applied) }
+    }
+    case 'reset': {
+      // The story's side (ledger, reload notice, Undo) outlives the conversation.
+      const { lastApply, mustReload, ledger } = s
+      return isBusy(s)
+        ? s
+        : { ...initialState, ledger, ...(lastApply ? { lastApply } : {}), ...(mustReload ? { mustReload } : {}) }
+    }
     case 'edit':
       return {
         ...s,

@@ -1,5 +1,12 @@
 import { computed, onScopeDispose, shallowRef } from 'vue'
-import type { ChangesBody, ChangeSet, ConversationBody, LedgerChangeSet, SseEvent } from '../../shared/contract.ts'
+import {
+  MAX_THREAD_MESSAGES,
+  type ChangesBody,
+  type ChangeSet,
+  type ConversationBody,
+  type LedgerChangeSet,
+  type SseEvent,
+} from '../../shared/contract.ts'
 import type { ProxyClient } from './api/createProxyClient.ts'
 import { PluginError, toPluginError } from './pluginError.ts'
 import { changesWithUnsavedEdits } from './draftCheck.ts'
@@ -110,7 +117,8 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
       const ctx = context()
       const body: ConversationBody = {
         ...ids(),
-        messages: state.value.messages.map((m) => ({ ...m })),
+        // The proxy trims what Claude sees; the body stays within its bound however long the thread grows.
+        messages: state.value.messages.slice(-MAX_THREAD_MESSAGES).map((m) => ({ ...m })),
         ...(ctx.language ? { language: ctx.language } : {}),
         ...(ctx.blockUid ? { focus: { blockUid: ctx.blockUid } } : {}),
         ...(ctx.styleGuideStory ? { styleGuideStory: ctx.styleGuideStory } : {}),
@@ -279,6 +287,13 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
     else if (s.retry === 'undo') void undo()
   }
 
+  /** Applies exactly these changes (a spoken "apply one and three"): the selection follows, then Apply. */
+  function applyOnly(ids: string[]) {
+    if (isBusy(state.value)) return
+    dispatch({ type: 'selectOnly', ids })
+    void apply()
+  }
+
   onScopeDispose(() => abort?.abort())
 
   return {
@@ -290,6 +305,15 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
     applyUnchecked: () => apply({ checked: false }),
     undo,
     retry,
+    applyOnly,
+    /** Takes the failed request out of the thread and returns its text, for the editor to change and send again. */
+    withdraw(): string {
+      const text = lastTranscript() ?? ''
+      dispatch({ type: 'withdraw' })
+      return text
+    },
+    discard: () => dispatch({ type: 'discard' }),
+    newConversation: () => dispatch({ type: 'reset' }),
     loadLedger,
     restore: (set: LedgerChangeSet) => writeFromLedger(set, 'apply'),
     undoChangeSet: (set: LedgerChangeSet) => writeFromLedger(set, 'undo'),

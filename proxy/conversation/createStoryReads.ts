@@ -1,5 +1,6 @@
 import type { Clock, Storyblok, Story, StoryTarget } from '../deps.ts'
 import { BoundedMap } from '../boundedMap.ts'
+import { currentEditor } from '../session/editorScope.ts'
 
 export type StoryReads = {
   /** The saved story for a conversation turn: shared by concurrent turns and re-used for `ttlMs`. */
@@ -26,7 +27,8 @@ export function createStoryReads({
   const fresh = (e: Entry) => !e.settled || clock.now() - e.at < ttlMs
   return {
     get(spaceId, storyId, signal, at) {
-      const key = `${spaceId}:${storyId}:${at?.releaseId ?? ''}`
+      // Per signed-in editor (AUTH_MODE oauth/both): one editor's read must not answer another, whose role may differ.
+      const key = `${currentEditor()?.userId ?? ''}:${spaceId}:${storyId}:${at?.releaseId ?? ''}`
       let entry = entries.get(key)
       if (!entry || !fresh(entry)) {
         // Not tied to one caller's signal: a turn that is cancelled must not fail the others sharing the read.

@@ -4,6 +4,7 @@ import type { Deps, ModelRequest } from '../deps.ts'
 import { loadStory } from './loadStory.ts'
 import { runProposalTurn, type SignProposal } from './runProposalTurn.ts'
 import { styleGuideFor } from './styleGuideFor.ts'
+import { trimThread } from './trimThread.ts'
 import type { StyleGuides } from './styleGuide.ts'
 import type { StoryReads } from './createStoryReads.ts'
 
@@ -32,7 +33,12 @@ export async function runConversation(
   deps: Pick<Deps, 'bedrock' | 'clock' | 'config' | 'storyblok' | 'log'>,
   ctx: ConversationContext,
 ) {
-  const { body, signal, emit } = ctx
+  const { signal, emit } = ctx
+  // Long prompts and long threads go on: older turns are shortened or left out, and the editor is told.
+  const thread = trimThread(ctx.body.messages)
+  const body = { ...ctx.body, messages: thread.messages }
+  if (thread.notice) await emit({ event: 'notice', data: thread.notice })
+  ctx = { ...ctx, body }
   // With a readable story the turn proposes changes (issue 4); otherwise it stays a text answer.
   const [loaded, styleGuide] = await Promise.all([loadStory(deps, ctx), styleGuideFor(deps, ctx)])
   if (loaded) return runProposalTurn(deps, { ...ctx, ...loaded, ...(styleGuide ? { styleGuide } : {}) })

@@ -33,7 +33,8 @@ export function authRoutes(deps: Deps, { guards, sessions, oauth: client }: Auth
   const app = new Hono<AppEnv>()
   const mode = config.auth.mode
 
-  app.get('/api/session', guards.keyed, (c) => {
+  // POST too: the plugin's client speaks POST only.
+  app.on(['GET', 'POST'], '/api/session', guards.keyed, (c) => {
     const editor = c.get('editor')
     const info: SessionInfo = {
       mode,
@@ -63,7 +64,8 @@ export function authRoutes(deps: Deps, { guards, sessions, oauth: client }: Auth
   const login = createSealer(config.auth.sessionSecret, 'login')
   const secure = new URL(config.auth.oauth.redirectUri).protocol === 'https:'
 
-  app.get('/auth/login', async (c) => {
+  // Public pages (a browser window cannot send the proxy key): the per-address limit still applies.
+  app.get('/auth/login', guards.ticketed, async (c) => {
     const origin = c.req.query('origin') ?? ''
     if (!config.access.allowedOrigins.includes(origin)) {
       return signInPage(c, {
@@ -97,7 +99,7 @@ export function authRoutes(deps: Deps, { guards, sessions, oauth: client }: Auth
     return c.redirect(to.toString(), 302)
   })
 
-  app.get('/auth/callback', async (c) => {
+  app.get('/auth/callback', guards.ticketed, async (c) => {
     const parsed = v.safeParse(LoginSchema, login.open(getCookie(c, LOGIN_COOKIE) ?? ''))
     deleteCookie(c, LOGIN_COOKIE, { path: '/auth', secure })
     const started = parsed.success && clock.now() - parsed.output.at < LOGIN_TTL_MS ? parsed.output : undefined

@@ -35,6 +35,14 @@ export function editorStoryblok({ mode, shared, forToken }: EditorStoryblokOptio
       if (mode === 'oauth' || WRITES.has(name)) throw signInFirst(WRITES.has(name))
       return (shared as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]?.(...args)
     }
+    // Every port method takes the space id first; a token granted for one space is never sent for another.
+    if (typeof args[0] === 'number' && args[0] !== editor.spaceId) {
+      throw new AppError({
+        code: 'forbidden',
+        message: `You signed in with Storyblok for space ${editor.spaceId}, not for space ${args[0]}.`,
+        hint: 'Sign in with Storyblok again from this space.',
+      })
+    }
     type Port = Record<string, (...a: unknown[]) => Promise<unknown>>
     const attempt = (token: string) => (portFor(token) as unknown as Port)[name]?.(...args)
     try {

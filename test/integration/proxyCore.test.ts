@@ -113,6 +113,32 @@ describe('POST /api/conversation', () => {
     })
   })
 
+  it('goes on with a 25-turn thread holding an over-long older prompt: older turns trimmed, the editor told', async () => {
+    world.bedrock.script(reply.text('Still here.'))
+    const messages = Array.from({ length: 49 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: i === 2 ? 'x'.repeat(9000) : `turn ${i + 1}`,
+    }))
+    const res = await fetch(
+      `${world.proxyUrl}/api/conversation`,
+      json(conversation('', { messages }), { accept: 'application/json' }),
+    )
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body.text).toBe('Still here.')
+    expect(body.notices).toContainEqual(expect.objectContaining({ code: 'thread_trimmed' }))
+    const sent: Array<{ role: string; content: Array<{ text?: string }> }> =
+      world.bedrock.requests.at(-1)!.body.messages
+    expect(sent.length).toBeLessThanOrEqual(40)
+    expect(sent[0]!.role).toBe('user')
+    expect(
+      sent
+        .at(-1)!
+        .content.map((c) => c.text)
+        .join(''),
+    ).toContain('turn 49')
+  })
+
   it('maps an AWS failure in JSON mode to its status and code', async () => {
     world.bedrock.script(reply.error(AWS_ERRORS.onDemandNotSupported()))
     const res = await fetch(`${world.proxyUrl}/api/conversation`, json(conversation(), { accept: 'application/json' }))
@@ -169,14 +195,27 @@ describe('input validation', () => {
       {
         spaceId: 1,
         storyId: 2,
-        messages: Array.from({ length: 41 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'x' })),
+        messages: Array.from({ length: 201 }, (_, i) => ({ role: i % 2 ? 'user' : 'assistant', content: 'x' })),
       },
-      /at most 40/,
+      /at most 200/,
     ],
     [
-      'a message too long',
+      'a newest message too long',
       { spaceId: 1, storyId: 2, messages: [{ role: 'user', content: 'x'.repeat(8001) }] },
-      /at most 8000 characters/,
+      /newest message must be at most 8000 characters/,
+    ],
+    [
+      'an older message beyond the body bound',
+      {
+        spaceId: 1,
+        storyId: 2,
+        messages: [
+          { role: 'user', content: 'x'.repeat(32_001) },
+          { role: 'assistant', content: 'b' },
+          { role: 'user', content: 'c' },
+        ],
+      },
+      /at most 32000 characters/,
     ],
     [
       'last message not from the user',

@@ -131,8 +131,13 @@ export function createProxyClient({
     return json
   }
 
+  const json = (path: string) => post(path, {}, 'application/json').then((r) => r.json() as Promise<unknown>)
+
   return {
     converse,
+    /** `{ mode, editor }` (AUTH_MODE and the signed-in editor); throws on an older proxy without the route. */
+    sessionInfo: () => json('api/session'),
+    signOut: () => json('auth/logout'),
     apply: (body: Omit<ChangesBody, 'reason'>) => changes({ ...body, reason: 'apply' }),
     undo: (body: Omit<ChangesBody, 'reason'>) => changes({ ...body, reason: 'undo' }),
     /** The story's change sets, read by the proxy from Storyblok's story versions. */

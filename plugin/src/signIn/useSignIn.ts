@@ -1,14 +1,12 @@
 import { shallowRef } from 'vue'
-import { SESSION_HEADER, isSignInMessage, type AuthMode, type SignedInEditor } from '../../../shared/signInProtocol.ts'
+import type { AuthMode, SignInMessage, SignedInEditor } from '../../../shared/signInProtocol.ts'
+import type { ProxyClient } from '../api/createProxyClient.ts'
 
 type WindowLike = Pick<Window, 'open' | 'addEventListener' | 'removeEventListener'> & { location: { origin: string } }
 
 export type SignInOptions = {
   proxyUrl: string
-  proxyKey: string
   spaceId: number | undefined
-  /** @default globalThis.fetch */
-  fetch?: typeof globalThis.fetch
   /** @default globalThis.window */
   window?: WindowLike
 }
@@ -16,26 +14,17 @@ export type SignInOptions = {
 /**
  * Sign in with Storyblok (AUTH_MODE oauth/both). The proxy's sign-in window (its own origin: the plugin iframe cannot
  * host the redirect flow) posts back a sealed session; messages count only from that window and the proxy's origin.
- * The session lives in memory with the field: the plugin cannot open it, and it never holds a Storyblok token.
+ * A failed sign-in stays open and says why itself. The session lives in memory with the field: the plugin cannot
+ * open it, and it never holds a Storyblok token. The proxy client sends it (`session`, `sessionChanged`).
  */
-export function useSignIn({
-  proxyUrl,
-  proxyKey,
-  spaceId,
-  fetch = globalThis.fetch.bind(globalThis),
-  window: win = globalThis.window,
-}: SignInOptions) {
+export function useSignIn({ proxyUrl, spaceId, window: win = globalThis.window }: SignInOptions) {
   const mode = shallowRef<AuthMode>()
   const editor = shallowRef<SignedInEditor>()
-  /** The window's error message, or 'popup-blocked'. */
-  const error = shallowRef('')
+  /** window.open returned null: popups blocked, or a sandbox without allow-popups. */
+  const blocked = shallowRef(false)
   let session: string | undefined
-  const url = (path: string) => new URL(path, proxyUrl.endsWith('/') ? proxyUrl : `${proxyUrl}/`)
-  const call = (path: string, method = 'GET') =>
-    fetch(url(path), {
-      method,
-      headers: { authorization: `Bearer ${proxyKey}`, ...(session ? { [SESSION_HEADER]: session } : {}) },
-    })
+  let client: Pick<ProxyClient, 'sessionInfo' | 'signOut'> | undefined
+  let stopListening = () => {}
 
   /** A reply renewed the session (the proxy refreshed the Storyblok token), or (undefined) said it ended. */
   function sessionChanged(next: string | undefined) {
@@ -46,35 +35,36 @@ export function useSignIn({
   return {
     mode,
     editor,
-    error,
+    blocked,
     session: () => session,
     sessionChanged,
     /** Asks the proxy for its mode; an older proxy without /api/session writes with its shared token. */
-    async load() {
-      const info = (await (await call('api/session')).json().catch(() => ({}))) as { mode?: AuthMode }
-      mode.value = info.mode ?? 'shared-token'
+    connect(proxy: NonNullable<typeof client>) {
+      client = proxy
+      return proxy
+        .sessionInfo()
+        .catch(() => ({}))
+        .then((info) => void (mode.value = (info as { mode?: AuthMode }).mode ?? 'shared-token'))
     },
     /** Call from the click (user activation), or the popup is blocked. */
     signIn() {
-      const to = url('auth/login')
+      const to = new URL('/auth/login', proxyUrl)
       to.searchParams.set('origin', win.location.origin)
       if (spaceId !== undefined) to.searchParams.set('space_id', String(spaceId))
       const popup = win.open(to, 'storyblok-sign-in', 'popup,width=520,height=720')
-      error.value = popup ? '' : 'popup-blocked'
-      const onMessage = (e: MessageEvent) => {
-        if (e.origin !== to.origin || e.source !== popup || !isSignInMessage(e.data)) return
-        win.removeEventListener('message', onMessage)
-        const m = e.data
-        if (m.error) error.value = `${m.error.message} ${m.error.hint ?? ''}`.trim()
-        else {
-          sessionChanged(m.session)
-          editor.value = m.editor
-        }
+      blocked.value = !popup
+      stopListening()
+      const onMessage = ({ origin, source, data }: MessageEvent<Partial<SignInMessage> | null>) => {
+        if (origin !== to.origin || source !== popup || data?.type !== 'sva-signin' || !data.session) return
+        stopListening()
+        sessionChanged(data.session)
+        editor.value = data.editor
       }
-      if (popup) win.addEventListener('message', onMessage)
+      win.addEventListener('message', onMessage)
+      stopListening = () => win.removeEventListener('message', onMessage)
     },
     signOut() {
-      void call('auth/logout', 'POST').catch(() => undefined)
+      void client?.signOut().catch(() => undefined)
       sessionChanged(undefined)
     },
   }

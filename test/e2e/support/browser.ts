@@ -6,7 +6,8 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core'
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const SCREENSHOT_DIR = join(root, 'test/artifacts/screenshots')
-export const PROMPT_WAV = join(root, 'test/fixtures/prompt.wav')
+export const FIXTURES = join(root, 'test/fixtures')
+export const PROMPT_WAV = join(FIXTURES, 'prompt.wav')
 
 /**
  * Whether browser suites can run. Without Chromium they are skipped with a loud banner locally, but in CI (CI set)

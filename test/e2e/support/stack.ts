@@ -12,8 +12,11 @@ export type Stack = {
   browser: Browser
   /** The proxy the plugin talks to. */
   proxyUrl: string
-  /** Opens the emulator (query: story, lang, mic, options JSON) and returns the page and the plugin frame. */
-  open(query?: Record<string, string>): Promise<{ page: Page; plugin: Frame }>
+  /**
+   * Opens the emulator (query: story, lang, mic, options JSON) and returns the page and the plugin frame; `wav` is
+   * what the fake microphone plays (one browser per file, launched on first use).
+   */
+  open(query?: Record<string, string>, opts?: { wav?: string }): Promise<{ page: Page; plugin: Frame }>
   close(): Promise<void>
 }
 
@@ -40,14 +43,20 @@ export async function startStack({
     storyblok: { url: world.storyblok.url, token: DEMO_EDITOR_PAT, spaceId: DEMO_SPACE_ID },
   })
   const browser = await launchBrowser()
+  const browsers = new Map<string, Promise<Browser>>()
+  const browserFor = (wav: string | undefined) => {
+    if (!wav) return Promise.resolve(browser)
+    if (!browsers.has(wav)) browsers.set(wav, launchBrowser({ wav }))
+    return browsers.get(wav)!
+  }
   const pages: Page[] = []
   return {
     world,
     emulator,
     browser,
     proxyUrl,
-    async open(query = {}) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    async open(query = {}, { wav } = {}) {
+      const page = await (await browserFor(wav)).newPage({ viewport: { width: 1280, height: 900 } })
       pages.push(page)
       const url = new URL(emulator.editorUrl)
       for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v)
@@ -59,6 +68,7 @@ export async function startStack({
     async close() {
       await Promise.allSettled(pages.map((p) => p.close()))
       await browser.close().catch(() => undefined)
+      await Promise.allSettled([...browsers.values()].map(async (b) => (await b).close()))
       await world.close()
       await emulator.close()
     },

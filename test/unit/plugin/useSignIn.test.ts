@@ -23,65 +23,74 @@ function fakeWindow({ blocked = false } = {}) {
   return { win, popup, opened, post, listeners }
 }
 
-function fakeFetch(reply: (url: string, init: RequestInit) => Response) {
+function fakeFetch(reply: (url: string) => Response) {
   const calls: Array<{ url: string; headers: Headers; method: string }> = []
   const fetch = (async (url: string | URL, init: RequestInit = {}) => {
     calls.push({ url: String(url), headers: new Headers(init.headers), method: init.method ?? 'GET' })
-    return reply(String(url), init)
+    return reply(String(url))
   }) as typeof globalThis.fetch
   return { fetch, calls }
 }
 
+/** The wiring of AssistantPanel: the client sends the session useSignIn holds. */
+function wired(reply: (url: string) => Response, windowOptions?: { blocked?: boolean }) {
+  const w = fakeWindow(windowOptions)
+  const { fetch, calls } = fakeFetch(reply)
+  const signIn = useSignIn({ proxyUrl: PROXY, spaceId: 1, window: w.win })
+  const client = createProxyClient({
+    baseUrl: PROXY,
+    key: 'k',
+    fetch,
+    session: signIn.session,
+    onSession: signIn.sessionChanged,
+  })
+  return { ...w, signIn, client, calls }
+}
+
 describe('useSignIn', () => {
   it('learns the mode, opens the window on the proxy origin and takes the session only from it', async () => {
-    const { win, popup, opened, post, listeners } = fakeWindow()
-    const { fetch } = fakeFetch(() => Response.json({ mode: 'oauth', editor: null }))
-    const s = useSignIn({ proxyUrl: PROXY, proxyKey: 'k', spaceId: 1, fetch, window: win })
-    await s.load()
-    expect(s.mode.value).toBe('oauth')
-    s.signIn()
+    const { signIn, client, opened, post, popup, listeners } = wired(() =>
+      Response.json({ mode: 'oauth', editor: null }),
+    )
+    await signIn.connect(client)
+    expect(signIn.mode.value).toBe('oauth')
+    signIn.signIn()
     expect(opened[0]).toBe(`${PROXY}/auth/login?origin=https%3A%2F%2Fplugins.storyblok.com&space_id=1`)
     post({ type: 'sva-signin', session: 'v1.forged', editor: EDITOR }, { origin: 'https://evil.test' })
     post({ type: 'sva-signin', session: 'v1.forged', editor: EDITOR }, { source: {} })
-    expect(s.session()).toBeUndefined()
+    post({ type: 'sva-signin', error: { code: 'signin_failed', message: 'Cancelled.' } })
+    expect(signIn.session()).toBeUndefined()
     post({ type: 'sva-signin', session: 'v1.sealed', editor: EDITOR }, { source: popup })
-    expect(s.session()).toBe('v1.sealed')
-    expect(s.editor.value).toEqual(EDITOR)
+    expect(signIn.session()).toBe('v1.sealed')
+    expect(signIn.editor.value).toEqual(EDITOR)
     expect(listeners.size).toBe(0)
   })
 
-  it('shows the window’s error, a blocked popup, and treats an older proxy as shared-token', async () => {
-    const { win, post } = fakeWindow()
-    const { fetch } = fakeFetch(() => new Response('Not found', { status: 404 }))
-    const s = useSignIn({ proxyUrl: PROXY, proxyKey: 'k', spaceId: undefined, fetch, window: win })
-    await s.load()
-    expect(s.mode.value).toBe('shared-token')
-    s.signIn()
-    post({ type: 'sva-signin', error: { code: 'signin_failed', message: 'Cancelled.', hint: 'Try again.' } })
-    expect(s.error.value).toBe('Cancelled. Try again.')
-    expect(s.session()).toBeUndefined()
-    const blocked = useSignIn({
-      proxyUrl: PROXY,
-      proxyKey: 'k',
-      spaceId: 1,
-      fetch,
-      window: fakeWindow({ blocked: true }).win,
-    })
-    blocked.signIn()
-    expect(blocked.error.value).toBe('popup-blocked')
+  it('says when the popup was blocked, and treats an older proxy as shared-token', async () => {
+    const { signIn, client } = wired(() => new Response('Not found', { status: 404 }), { blocked: true })
+    await signIn.connect(client)
+    expect(signIn.mode.value).toBe('shared-token')
+    signIn.signIn()
+    expect(signIn.blocked.value).toBe(true)
+  })
+
+  it('a second click listens to the new window only', () => {
+    const { signIn, listeners } = wired(() => Response.json({}))
+    signIn.signIn()
+    signIn.signIn()
+    expect(listeners.size).toBe(1)
   })
 
   it('signs out at the proxy with the session and forgets it', async () => {
-    const { win, popup, post } = fakeWindow()
-    const { fetch, calls } = fakeFetch(() => Response.json({ signedOut: true }))
-    const s = useSignIn({ proxyUrl: PROXY, proxyKey: 'k', spaceId: 1, fetch, window: win })
-    s.signIn()
+    const { signIn, client, calls, post, popup } = wired(() => Response.json({ signedOut: true }))
+    await signIn.connect(client)
+    signIn.signIn()
     post({ type: 'sva-signin', session: 'v1.sealed', editor: EDITOR }, { source: popup })
-    s.signOut()
+    signIn.signOut()
     expect(calls.at(-1)).toMatchObject({ url: `${PROXY}/auth/logout`, method: 'POST' })
     expect(calls.at(-1)?.headers.get(SESSION_HEADER)).toBe('v1.sealed')
-    expect(s.session()).toBeUndefined()
-    expect(s.editor.value).toBeUndefined()
+    expect(signIn.session()).toBeUndefined()
+    expect(signIn.editor.value).toBeUndefined()
   })
 })
 
