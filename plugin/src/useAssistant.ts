@@ -265,6 +265,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
 
   function retry() {
     const s = state.value.status
+    if (s.type === 'draftUnavailable') return void apply()
     if (s.type !== 'error') return
     if (s.retry === 'send') {
       dispatch({ type: 'retrySend' })
