@@ -1,5 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime'
 import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming'
+import { bedrockRequestHandler } from '../proxy/adapters/bedrockRequestHandler.ts'
 import { isolateAwsEnv, TEST_AWS } from '../dev/awsEnv.ts'
 import { TEST_PROXY_KEY } from '../dev/world.ts'
 import { startBedrockSimulator, type BedrockSimulator } from '../dev/simulators/bedrock.ts'
@@ -79,12 +80,15 @@ export async function startBenchWorld({
     TRANSCRIBE_MAX_SESSIONS_PER_KEY: '1000',
     SHUTDOWN_GRACE_SECONDS: '1',
     LOG_LEVEL: 'info',
+    // The child runs with NODE_ENV=production, where a signing secret is required; the write-back probe signs with it.
+    CHANGE_SIGNING_SECRET: 'bench-change-signing-secret-0123456789abcdef',
   }
   const proxy = await spawnProxy(proxyEnv, { entry: proxyEntry, nodeArgs: proxyNodeArgs })
   const credentials = { accessKeyId: TEST_AWS.accessKeyId, secretAccessKey: TEST_AWS.secretAccessKey }
   const common = { region: TEST_AWS.region, credentials, authSchemePreference: ['sigv4'], maxAttempts: 1 }
   const direct = {
-    bedrock: new BedrockRuntimeClient({ ...common, endpoint: bedrock.url }),
+    // The same transport as the proxy's client (buildDeps.ts), so the ratio compares the proxy, not two transports.
+    bedrock: new BedrockRuntimeClient({ ...common, endpoint: bedrock.url, requestHandler: bedrockRequestHandler() }),
     transcribe: new TranscribeStreamingClient({ ...common, endpoint: transcribeRelay.url }),
   }
   return {

@@ -121,6 +121,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       TEST_AWS.secretAccessKey,
       config.storyblok.token?.value ?? '',
       ...config.access.apiKeys.map((k) => k.key),
+      ...config.authority.signingSecrets,
     ],
     write: (line) => {
       logs.push(line)

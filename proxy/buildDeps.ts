@@ -39,15 +39,20 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
   })
 
   const loadBedrock = once(async () => {
-    const [{ BedrockRuntimeClient }, { createBedrock }, base] = await Promise.all([
-      import('@aws-sdk/client-bedrock-runtime'),
-      import('./adapters/bedrock.ts'),
-      common(),
-    ])
+    const [{ BedrockRuntimeClient }, { createBedrock }, { bedrockRequestHandler }, { bedrockEventStreamSerde }, base] =
+      await Promise.all([
+        import('@aws-sdk/client-bedrock-runtime'),
+        import('./adapters/bedrock.ts'),
+        import('./adapters/bedrockRequestHandler.ts'),
+        import('./adapters/bedrockEventStream.ts'),
+        common(),
+      ])
     const client = own(
       new BedrockRuntimeClient({
         ...base,
         ...(config.aws.bedrockEndpoint ? { endpoint: config.aws.bedrockEndpoint } : {}),
+        requestHandler: bedrockRequestHandler(),
+        eventStreamSerdeProvider: bedrockEventStreamSerde,
         // The adapter retries throttling itself, with backoff it can report to the editor.
         maxAttempts: 1,
       }),

@@ -16,6 +16,7 @@ import { conversationRoutes } from './conversation/conversationRoutes.ts'
 import { healthRoutes } from './health/healthRoutes.ts'
 import { livenessRoutes } from './health/livenessRoutes.ts'
 import { transcriptRoutes } from './transcript/transcriptRoutes.ts'
+import { createChangeTokens } from './authority/changeToken.ts'
 
 export type App = Hono<AppEnv>
 
@@ -42,6 +43,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
     tokenBudget = createTokenBudget({ clock, limit: config.access.dailyTokenBudget }),
   } = options
   const guards = apiGuards({ config, rateLimits, tokenBudget })
+  const tokens = createChangeTokens({ secrets: config.authority.signingSecrets, clock })
   const app = new Hono<AppEnv>()
 
   app.use(
@@ -75,8 +77,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   })
 
   app.route('/', healthRoutes(deps, guards))
-  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokenBudget }))
-  app.route('/', changesRoutes(deps, guards))
+  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokenBudget, tokens }))
+  app.route('/', changesRoutes(deps, { guards, tokens, lifecycle }))
   if (upgradeWebSocket) app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards }))
 
   const handleError = onError(log)

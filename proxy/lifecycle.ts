@@ -1,15 +1,26 @@
+import { AppError } from './http/appError.ts'
+
 /** Tracks in-flight work so SIGTERM can stop accepting, let streams finish (bounded), then exit. */
 export type Lifecycle = {
   readonly shuttingDown: boolean
   /** Aborts when the grace period is over: long streams end with a clear error instead of being cut. */
   readonly deadline: AbortSignal
   track<T>(work: Promise<T>): Promise<T>
+  /**
+   * A story write: refused with shutting_down once the grace period is over and it has not started; once started,
+   * shutdown waits for it whatever the grace, so a write that lands is always answered (with its undo token).
+   */
+  write<T>(work: () => Promise<T>): Promise<T>
   inFlight(): number
   shutdown(graceMs: number): Promise<{ finished: number; aborted: number }>
 }
 
+/** How long shutdown waits for a story write already started, beyond the grace (the Storyblok call's own bound). */
+const WRITE_WAIT_MS = 60_000
+
 export function createLifecycle(): Lifecycle {
   const pending = new Set<Promise<unknown>>()
+  const writes = new Set<Promise<unknown>>()
   const deadline = new AbortController()
   let shuttingDown = false
   return {
@@ -26,6 +37,24 @@ export function createLifecycle(): Lifecycle {
       pending.add(settled)
       return work
     },
+    write(work) {
+      if (deadline.signal.aborted)
+        return Promise.reject(
+          new AppError({
+            code: 'shutting_down',
+            message: 'The proxy is restarting; nothing was saved.',
+            hint: 'Apply again in a few seconds.',
+            retryAfterSeconds: 5,
+          }),
+        )
+      const running = work()
+      const settled: Promise<unknown> = running.then(
+        () => writes.delete(settled),
+        () => writes.delete(settled),
+      )
+      writes.add(settled)
+      return running
+    },
     inFlight: () => pending.size,
     async shutdown(graceMs) {
       shuttingDown = true
@@ -39,9 +68,18 @@ export function createLifecycle(): Lifecycle {
         const left = pending.size
         deadline.abort(new Error('shutdown'))
         await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 2000))])
+        await settleWrites(writes)
         return { finished: before - left, aborted: left }
       }
       return { finished: before, aborted: 0 }
     },
   }
+}
+
+/** Started writes are not cut by the grace period: the client must get the reply of a write that landed. */
+async function settleWrites(writes: Set<Promise<unknown>>): Promise<void> {
+  if (writes.size === 0) return
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([Promise.allSettled([...writes]), new Promise((r) => (timer = setTimeout(r, WRITE_WAIT_MS)))])
+  clearTimeout(timer)
 }

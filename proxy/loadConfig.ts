@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import * as v from 'valibot'
 import { MODEL_FAMILIES, modelCapabilities } from './proposal/modelCapabilities.ts'
 
@@ -7,6 +8,8 @@ export const SEED_MODEL_ID = 'anthropic.claude-sonnet-4-5-v1:0'
 /** Where `npm run build` writes the recorder window (plugin/build/buildRecorderPage.ts). */
 export const DEFAULT_RECORDER_PAGE = 'plugin/dist/recorder.html'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
+/** The plugin's own field type (package.json name, the `field_type` of its custom fields). */
+export const DEFAULT_PLUGIN_FIELD_TYPE = 'storyblok-voice-assistant'
 
 export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }
 
@@ -40,7 +43,23 @@ export type Config = {
     /** Conversation turns on the same story share one read this long (the apply always reads afresh). */
     storyReadCacheMs: number
     styleGuideStory?: string
+    /** A folder (full slug) whose stories the plugin's styleGuideStory option may name. */
+    styleGuideFolder?: string
   }
+  /** What a change set may do: signed tokens, publishing, the plugin's own field. */
+  authority: {
+    /** CHANGE_SIGNING_SECRET: the first signs, all verify (rotation). */
+    signingSecrets: string[]
+    /** Outside production without CHANGE_SIGNING_SECRET: generated for this process (tokens end with it). */
+    signingSecretGenerated: boolean
+    proposalTtlMs: number
+    undoTtlMs: number
+    allowPublish: boolean
+    /** The `field_type` of this plugin's custom fields: the only fields that may hold the AI history. */
+    pluginFieldType: string
+  }
+  /** The proxy's own public origin (PUBLIC_URL); the transcription ticket's URL is built from it. */
+  publicUrl?: string
   transcribe: {
     vocabularyName?: string
     languageOptions: string[]
@@ -135,6 +154,16 @@ const EnvSchema = v.object({
   SCHEMA_CACHE_TTL_SECONDS: v.optional(intIn('SCHEMA_CACHE_TTL_SECONDS', 0, 86_400), '60'),
   STORY_READ_CACHE_MS: v.optional(intIn('STORY_READ_CACHE_MS', 0, 60_000), '1000'),
   STYLE_GUIDE_STORY: v.optional(v.pipe(v.string(), v.trim())),
+  STYLE_GUIDE_FOLDER: v.optional(v.pipe(v.string(), v.trim())),
+  CHANGE_SIGNING_SECRET: v.optional(v.string(), ''),
+  CHANGE_TOKEN_TTL_SECONDS: v.optional(intIn('CHANGE_TOKEN_TTL_SECONDS', 60, 7 * 86_400), '14400'),
+  UNDO_TOKEN_TTL_SECONDS: v.optional(intIn('UNDO_TOKEN_TTL_SECONDS', 60, 30 * 86_400), '86400'),
+  ALLOW_PUBLISH: v.optional(bool('ALLOW_PUBLISH'), 'false'),
+  PLUGIN_FIELD_TYPE: v.optional(
+    v.pipe(v.string(), v.trim(), v.minLength(1, 'PLUGIN_FIELD_TYPE must not be empty')),
+    DEFAULT_PLUGIN_FIELD_TYPE,
+  ),
+  PUBLIC_URL: v.optional(url('PUBLIC_URL')),
   TRANSCRIBE_VOCABULARY_NAME: v.optional(v.pipe(v.string(), v.trim())),
   TRANSCRIBE_LANGUAGE_OPTIONS: v.optional(v.string(), ''),
   TRANSCRIBE_MAX_SECONDS: v.optional(intIn('TRANSCRIBE_MAX_SECONDS', 1, 14_400), '120'),
@@ -198,6 +227,26 @@ export function parseApiKeys(raw: string, issues: string[]): ApiKey[] {
   return [...byKey.values()]
 }
 
+const trimSlashes = (s: string) => s.replace(/^\/+|\/+$/g, '')
+
+/**
+ * CHANGE_SIGNING_SECRET: comma-separated, each at least 32 characters; required in production. Elsewhere (the
+ * playground, tests) one is generated for the process, and main.ts warns that tokens end with it.
+ */
+function signingSecrets(raw: string, production: boolean, issues: string[]): { secrets: string[]; generated: boolean } {
+  const secrets = listOf(raw)
+  if (secrets.some((s) => s.length < 32 || !/^[\x21-\x7e]+$/.test(s)))
+    issues.push(
+      'CHANGE_SIGNING_SECRET entries must be at least 32 printable characters without spaces (generate one with: openssl rand -hex 32)',
+    )
+  if (secrets.length > 0) return { secrets, generated: false }
+  if (production)
+    issues.push(
+      'CHANGE_SIGNING_SECRET is required in production (NODE_ENV=production): it signs proposals so that only they can be saved (openssl rand -hex 32)',
+    )
+  return { secrets: [randomBytes(32).toString('hex')], generated: true }
+}
+
 function listOf(raw: string | undefined): string[] {
   return (raw ?? '')
     .split(',')
@@ -242,6 +291,10 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       )
   }
   const languageOptions = listOf(e.TRANSCRIBE_LANGUAGE_OPTIONS)
+  const signing = signingSecrets(e.CHANGE_SIGNING_SECRET, env['NODE_ENV'] === 'production', issues)
+  const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, '')
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+$/.test(publicUrl))
+    issues.push('PUBLIC_URL must be an origin like https://voice.example.com (scheme and host, no path)')
   if (issues.length > 0) throw new ConfigError(issues)
 
   return {
@@ -273,8 +326,18 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       ...(e.STORYBLOK_API_URL ? { apiUrl: e.STORYBLOK_API_URL.replace(/\/+$/, '').replace(/\/v1$/, '') } : {}),
       schemaTtlMs: e.SCHEMA_CACHE_TTL_SECONDS * 1000,
       storyReadCacheMs: e.STORY_READ_CACHE_MS,
-      ...(e.STYLE_GUIDE_STORY ? { styleGuideStory: e.STYLE_GUIDE_STORY } : {}),
+      ...(e.STYLE_GUIDE_STORY ? { styleGuideStory: trimSlashes(e.STYLE_GUIDE_STORY) } : {}),
+      ...(e.STYLE_GUIDE_FOLDER ? { styleGuideFolder: trimSlashes(e.STYLE_GUIDE_FOLDER) } : {}),
     },
+    authority: {
+      signingSecrets: signing.secrets,
+      signingSecretGenerated: signing.generated,
+      proposalTtlMs: e.CHANGE_TOKEN_TTL_SECONDS * 1000,
+      undoTtlMs: e.UNDO_TOKEN_TTL_SECONDS * 1000,
+      allowPublish: e.ALLOW_PUBLISH,
+      pluginFieldType: e.PLUGIN_FIELD_TYPE,
+    },
+    ...(publicUrl ? { publicUrl } : {}),
     transcribe: {
       ...(e.TRANSCRIBE_VOCABULARY_NAME ? { vocabularyName: e.TRANSCRIBE_VOCABULARY_NAME } : {}),
       languageOptions,
@@ -310,6 +373,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     storyblokAuth: config.storyblok.token ? `set (${config.storyblok.token.kind})` : 'not set',
     storyblokApi: config.storyblok.apiUrl ?? 'by space region',
     proxyKeys: config.access.apiKeys.length,
+    changeSigning: config.authority.signingSecretGenerated
+      ? 'generated for this process'
+      : `set (${config.authority.signingSecrets.length})`,
+    allowPublish: config.authority.allowPublish,
     allowedOrigins: config.access.allowedOrigins,
     debug: config.debug,
   }

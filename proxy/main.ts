@@ -46,6 +46,7 @@ const log = createLog({
   secrets: [
     config.storyblok.token?.value ?? '',
     ...config.access.apiKeys.map((k) => k.key),
+    ...config.authority.signingSecrets,
     // AWS credentials stay out of Config (the SDK reads them), but the logger must still know their values.
     ...['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK'].map(
       (name) => process.env[name] ?? '',
@@ -77,6 +78,11 @@ limitServer(server as Server, config)
 
 function ready(info: { address: string; port: number }) {
   log.info(`listening on http://${info.address}:${info.port}`, { port: info.port })
+  if (config.authority.signingSecretGenerated) {
+    log.warn(
+      'CHANGE_SIGNING_SECRET is not set: proposals are signed with a secret generated for this process, so they cannot be saved after a restart or on another instance',
+    )
+  }
   if (config.aws.bearerTokenIgnored) {
     log.warn(
       'AWS_BEARER_TOKEN_BEDROCK is set and ignored: the proxy signs every call with SigV4 from the default credential chain',

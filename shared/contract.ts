@@ -50,7 +50,10 @@ export const ConversationBodySchema = v.pipe(
     focus: v.optional(FocusSchema),
     /** The editor's unsaved story content (from requestContext), used as the outline when present. */
     draft: v.optional(v.record(v.string(), v.unknown())),
-    /** Full slug of a story holding the brand style guide; overrides STYLE_GUIDE_STORY. */
+    /**
+     * Full slug of the brand style guide story: only STYLE_GUIDE_STORY itself or a story inside STYLE_GUIDE_FOLDER
+     * (the operator's choice; anything else is refused).
+     */
     styleGuideStory: v.optional(v.pipe(v.string(), v.maxLength(300))),
     /** The release the editor works in (the plugin state's `releaseId`): the proposal is made against its copy. */
     releaseId: v.optional(ReleaseId),
@@ -81,9 +84,12 @@ export const ChangesBodySchema = v.strictObject({
   transcript: v.optional(v.pipe(v.string(), v.maxLength(MAX_MESSAGE_CHARS))),
   changeSetId: v.optional(ShortString(100)),
   historyField: v.optional(v.strictObject({ blockUid: ShortString(100), field: ShortString(200) })),
+  /** A claim, recorded as such in the audit and the history: the proxy cannot verify who the editor is. */
   userId: v.optional(v.nullable(v.number())),
   /** Write to this release's copy of the story instead of the main draft. */
   releaseId: v.optional(ReleaseId),
+  /** The proxy-signed token of the proposal (apply) or of the apply's reply (undo); see docs/API.md. */
+  token: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
 })
 export type ChangesBody = v.InferOutput<typeof ChangesBodySchema>
 
@@ -118,10 +124,13 @@ export type LedgerChangeSet = {
   changes: HistoryChange[]
   state: 'applied' | 'undone' | 'reverted' | 'edited'
   revertedBy?: VersionRef
-  /** The inverse change set (send as `reason: "undo"`); empty when undone. */
+  /** The inverse change set (send with `undoToken`); empty when undone. */
   undo: ChangeSet
-  /** Only when `reverted`: the change set again, against the current text (send as `reason: "apply"`). */
+  /** Signed by the proxy, which read this change set from the story's versions itself: send it with `undo`. */
+  undoToken?: string
+  /** Only when `reverted`: the change set again, against the current text (send with `restoreToken`). */
   restore?: ChangeSet
+  restoreToken?: string
 }
 
 /** 200 reply of POST /api/changes/history. Newest first. */
@@ -162,6 +171,11 @@ export type Proposal = {
   changes: Change[]
   /** A question back to the editor when the request was ambiguous. */
   question?: string
+  /**
+   * Signed by the proxy: the targets (block, field, language, `before`) of `changes`. POST /api/changes accepts only
+   * these targets; absent when there are no changes.
+   */
+  token?: string
 }
 
 /** Tokens of one Bedrock call, as Converse reports them. */
@@ -228,6 +242,8 @@ export type ChangesResult = {
   version: string
   applied: ChangeSet
   undo: ChangeSet
+  /** Signed by the proxy: send it with `undo` (as `token`) to undo this write; absent after an undo. */
+  undoToken?: string
   /**
    * Undo: fields a human changed since the apply, left alone. Apply: fields another writer saved between the
    * proxy's read and its write (see `raced`); theirs were kept, `actual` is their value.

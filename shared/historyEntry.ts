@@ -11,9 +11,14 @@ export type HistoryEntry = {
   id: string
   /** ISO time of the write. */
   at: string
+  /** Claimed by the client (the editor's Storyblok user id as the plugin saw it); not verified. */
   userId: number | null
+  /** Claimed by the client. */
   transcript: string
   modelId: string
+  /** The proxy key that wrote it (its id, never the key) and the request: recorded by the proxy itself. */
+  keyId?: string
+  requestId?: string
   reason: 'apply' | 'undo'
   changes: HistoryChange[]
 }

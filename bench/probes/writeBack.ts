@@ -1,6 +1,9 @@
 import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../../dev/simulators/storyblok.ts'
 import type { BenchWorld } from '../benchWorld.ts'
 import { spread, type Spread } from '../stats.ts'
+import type { ChangeInput } from '../../shared/contract.ts'
+import { createChangeTokens } from '../../proxy/authority/changeToken.ts'
+import { applyTarget } from '../../proxy/authority/tokenTarget.ts'
 
 export type WriteBackResult =
   | { status: 'pending'; reason: string }
@@ -53,14 +56,26 @@ async function apply(
   const res = await fetch(`${world.proxy.url}/api/changes`, {
     method: 'POST',
     headers: { authorization: `Bearer ${world.proxyKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      spaceId: DEMO_SPACE_ID,
-      storyId,
-      changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HEADLINE, after }],
-    }),
+    body: JSON.stringify(
+      signedBody(world, storyId, [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HEADLINE, after }]),
+    ),
   })
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } }
   return { status: res.status, ms: performance.now() - t0, ...(body.error?.code ? { code: body.error.code } : {}) }
+}
+
+/** The change set with the token the proxy would have put on its proposal (signed with the bench proxy's secret). */
+function signedBody(world: BenchWorld, storyId: number, changes: ChangeInput[]) {
+  const tokens = createChangeTokens({
+    secrets: [world.proxyEnv['CHANGE_SIGNING_SECRET'] ?? ''],
+    clock: { now: Date.now },
+  })
+  const t = changes.map(applyTarget)
+  const token = tokens.sign(
+    { typ: 'apply', cs: `bench-${storyId}`, sp: DEMO_SPACE_ID, st: storyId, rl: null, t },
+    600_000,
+  )
+  return { spaceId: DEMO_SPACE_ID, storyId, changes, token }
 }
 
 export async function measureWriteBack(

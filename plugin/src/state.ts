@@ -55,7 +55,7 @@ export type AssistantState = {
   modelId?: string
   requestId?: string
   /** Inverse changes of the last successful apply; present while Undo is possible. */
-  lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string }
+  lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string; undoToken?: string | undefined }
   /**
    * Set by every write until the editor's story shows it: the Visual Editor still holds the story as it was, and
    * saving that open copy would put the old values back.
@@ -82,7 +82,14 @@ export type Action =
   | { type: 'checkStart' }
   | { type: 'unsaved'; labels: string[] }
   | { type: 'applyStart' }
-  | { type: 'applied'; undo: ChangeInput[]; changeIds: string[]; written?: ChangeInput[]; conflicts?: Conflict[] }
+  | {
+      type: 'applied'
+      undo: ChangeInput[]
+      changeIds: string[]
+      written?: ChangeInput[]
+      conflicts?: Conflict[]
+      undoToken?: string | undefined
+    }
   | { type: 'conflict'; conflicts: Conflict[] }
   | { type: 'undoStart' }
   | { type: 'undone'; conflicts?: Conflict[]; written?: ChangeInput[] }
@@ -252,6 +259,7 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
           undo: a.undo,
           changeIds: a.changeIds,
           ...(s.proposal ? { changeSetId: s.proposal.changeSetId } : {}),
+          undoToken: a.undoToken,
         },
       }
     }

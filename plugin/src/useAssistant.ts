@@ -142,8 +142,13 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
 
   const lastTranscript = () => [...state.value.messages].reverse().find((m) => m.role === 'user')?.content
 
+  /**
+   * `token`: the proxy's signature of what may be written (the proposal's, the apply's undo token, or one the ledger
+   * handed out); `set`: a change set of the ledger, written again or undone.
+   */
   function writeBody(
     changes: ChangesBody['changes'],
+    token: string | undefined,
     set?: Pick<LedgerChangeSet, 'id' | 'transcript'>,
   ): Omit<ChangesBody, 'reason'> {
     const ctx = context()
@@ -152,6 +157,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
     return {
       ...ids(),
       changes,
+      token,
       ...(transcript ? { transcript: transcript.slice(0, 8000) } : {}),
       ...(changeSetId ? { changeSetId } : {}),
       ...(ctx.historyField && ctx.blockUid
@@ -199,14 +205,14 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
         if (unsaved.length > 0) return dispatch({ type: 'unsaved', labels: unsaved.map((c) => c.label) })
       }
       dispatch({ type: 'applyStart' })
-      const changes = picked.map(toChangeInput)
-      const result = await client.apply({ ...writeBody(changes) })
+      const result = await client.apply(writeBody(picked.map(toChangeInput), state.value.proposal?.token))
       dispatch({
         type: 'applied',
         undo: result.undo,
         changeIds: picked.map((p) => p.change.id),
         written: result.applied,
         ...(result.conflicts?.length ? { conflicts: result.conflicts } : {}),
+        undoToken: result.undoToken,
       })
       void loadLedger()
     } catch (err) {
@@ -221,7 +227,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
     if (!last || isBusy(state.value)) return
     dispatch({ type: 'undoStart' })
     try {
-      const result = await client.undo(writeBody(last.undo))
+      const result = await client.undo(writeBody(last.undo, last.undoToken))
       dispatch({
         type: 'undone',
         written: result.applied,
@@ -241,7 +247,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
     if (!changes?.length || isBusy(state.value)) return
     dispatch({ type: reason === 'apply' ? 'applyStart' : 'undoStart' })
     try {
-      const body = writeBody(changes, set)
+      const body = writeBody(changes, reason === 'apply' ? set.restoreToken : set.undoToken, set)
       const result = reason === 'apply' ? await client.apply(body) : await client.undo(body)
       dispatch({
         type: 'ledgerWritten',

@@ -6,5 +6,9 @@ import type { Deps } from '../deps.ts'
 import { saveChangeSet } from './saveChangeSet.ts'
 
 /** The editor accepted a proposal: write it, all or nothing. */
-export const applyChanges = (deps: Deps, c: Context<AppEnv>, body: ChangesBody): Promise<ChangesResult> =>
-  saveChangeSet(deps, c, body, 'apply', applyChangeSet)
+export const applyChanges = (
+  deps: Deps,
+  c: Context<AppEnv>,
+  body: ChangesBody,
+  changeSetId: string,
+): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'apply', applyChangeSet)

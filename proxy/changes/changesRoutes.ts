@@ -4,6 +4,11 @@ import type { AppEnv } from '../http/appEnv.ts'
 import type { ApiGuards } from '../http/apiGuards.ts'
 import { ChangesBodySchema, LedgerBodySchema } from '../../shared/contract.ts'
 import type { Deps } from '../deps.ts'
+import type { Lifecycle } from '../lifecycle.ts'
+import { authorizeChanges } from '../authority/authorizeChanges.ts'
+import type { ChangeTokens } from '../authority/changeToken.ts'
+import { signLedger } from '../authority/ledgerTokens.ts'
+import { undoToken } from '../authority/undoToken.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { parseBody } from '../http/parseBody.ts'
 import { applyChanges } from './applyChanges.ts'
@@ -11,11 +16,15 @@ import { oneAtATime } from './oneAtATime.ts'
 import { readStoryLedger } from './readStoryLedger.ts'
 import { undoChanges } from './undoChanges.ts'
 
+export type ChangesRouteOptions = { guards: ApiGuards; tokens: ChangeTokens; lifecycle: Lifecycle }
+
 /**
- * POST /api/changes: apply a change set, or undo one (`reason: "undo"` only picks the handler).
- * POST /api/changes/history: the story's change sets, read from its versions (the ledger).
+ * POST /api/changes: apply a proposal, or undo an apply, as its signed token says (never the client's `reason`).
+ * A successful apply answers with the token its undo needs.
+ * POST /api/changes/history: the story's change sets, read from its versions (the ledger), each with the tokens
+ * that undo it or (after a stale save) restore it.
  */
-export function changesRoutes(deps: Deps, guards: ApiGuards): Hono<AppEnv> {
+export function changesRoutes(deps: Deps, { guards, tokens, lifecycle }: ChangesRouteOptions): Hono<AppEnv> {
   const { config } = deps
   const app = new Hono<AppEnv>()
   // Storyblok has no write precondition: this proxy's writes to one story run one at a time, so two applies never
@@ -32,15 +41,30 @@ export function changesRoutes(deps: Deps, guards: ApiGuards): Hono<AppEnv> {
         hint: 'Set STORYBLOK_TOKEN (a personal access token scoped to this space, stories read/write).',
       })
     }
-    const handle = body.reason === 'undo' ? undoChanges : applyChanges
-    const reply = await perStory(`${body.spaceId}:${body.storyId}`, () => handle(deps, c, body))
-    return c.json(reply)
+    if (body.publish === true && !config.authority.allowPublish) {
+      throw new AppError({
+        code: 'publish_disabled',
+        message: 'This proxy saves drafts only; publishing is turned off.',
+        hint: 'Save without publishing and publish in Storyblok, or ask the operator to set ALLOW_PUBLISH=true.',
+      })
+    }
+    const authorized = authorizeChanges(tokens, body)
+    const handle = authorized.kind === 'undo' ? undoChanges : applyChanges
+    const reply = await perStory(`${body.spaceId}:${body.storyId}`, () =>
+      lifecycle.write(() => handle(deps, c, body, authorized.changeSetId)),
+    )
+    if (authorized.kind === 'undo') return c.json(reply)
+    return c.json({
+      ...reply,
+      undoToken: undoToken(tokens, config.authority.undoTtlMs, body, authorized.changeSetId, reply.undo),
+    })
   })
 
   app.post('/api/changes/history', guards.keyed, async (c) => {
     const body = await parseBody(c, LedgerBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
-    return c.json(await readStoryLedger(deps, body, c.req.raw.signal))
+    const ledger = await readStoryLedger(deps, body, c.req.raw.signal)
+    return c.json(signLedger(tokens, config.authority, body, ledger))
   })
   return app
 }

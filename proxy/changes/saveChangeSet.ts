@@ -22,7 +22,7 @@ import type { ChangeSet } from '../../shared/contract.ts'
  * a `releaseId`, all of it happens in that release's copy of the story.
  */
 export async function saveChangeSet(
-  { storyblok, bedrock, clock, log }: Deps,
+  { storyblok, bedrock, clock, log, config }: Deps,
   c: Context<AppEnv>,
   body: ChangesBody,
   reason: HistoryEntry['reason'],
@@ -37,6 +37,8 @@ export async function saveChangeSet(
     loadMarkdownToRichtext(),
   ])
   const changeSetId = body.changeSetId ?? randomUUID()
+  const requestId = c.get('requestId')
+  const keyId = c.get('apiKey').id
   const changeOn = (content: Blok, changes: ChangeSet) =>
     change({
       content,
@@ -47,12 +49,17 @@ export async function saveChangeSet(
         ? {
             history: {
               ...body.historyField,
+              fieldType: config.authority.pluginFieldType,
               entry: {
                 id: changeSetId,
                 at: new Date(clock.now()).toISOString(),
+                // Claims: the client says so; the proxy cannot check them.
                 userId: body.userId ?? null,
                 transcript: body.transcript ?? '',
+                // Facts: what this proxy knows itself.
                 modelId: bedrock.modelId,
+                keyId,
+                requestId,
               },
             },
           }
@@ -73,10 +80,11 @@ export async function saveChangeSet(
     conflicts = race.conflicts
     result = race.result ?? { ...result, applied: [], undo: [] }
   }
-  // The audit line: who (key id, never the key), where, which fields, which model. Values stay out of logs.
+  // The audit line: facts (key id, never the key; request id; where; which fields; which model) and, apart, what the
+  // client claims (its user id, a transcript). Values stay out of logs.
   log.info('story write', {
-    requestId: c.get('requestId'),
-    keyId: c.get('apiKey').id,
+    requestId,
+    keyId,
     spaceId,
     storyId,
     reason,
@@ -89,6 +97,7 @@ export async function saveChangeSet(
     publish: body.publish === true,
     modelId: bedrock.modelId,
     bytes: result.bytes,
+    claims: { userId: body.userId ?? null, transcriptChars: (body.transcript ?? '').length },
   })
   return {
     storyId,

@@ -6,5 +6,9 @@ import type { Deps } from '../deps.ts'
 import { saveChangeSet } from './saveChangeSet.ts'
 
 /** The editor undid an apply: restore what it replaced, leaving fields a human changed since alone. */
-export const undoChanges = (deps: Deps, c: Context<AppEnv>, body: ChangesBody): Promise<ChangesResult> =>
-  saveChangeSet(deps, c, body, 'undo', undoChangeSet)
+export const undoChanges = (
+  deps: Deps,
+  c: Context<AppEnv>,
+  body: ChangesBody,
+  changeSetId: string,
+): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'undo', undoChangeSet)

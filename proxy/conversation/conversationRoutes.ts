@@ -13,6 +13,9 @@ import { parseBody } from '../http/parseBody.ts'
 import { runConversation } from './runConversation.ts'
 import { createStyleGuides } from './styleGuide.ts'
 import { createStoryReads } from './createStoryReads.ts'
+import type { ChangeTokens } from '../authority/changeToken.ts'
+import { proposalToken } from '../authority/proposalToken.ts'
+import type { SignProposal } from './runProposalTurn.ts'
 
 /**
  * Aborts when the client goes away or the shutdown grace period ends. `release()` when the turn is over: the
@@ -43,12 +46,14 @@ export type ConversationRouteOptions = {
   guards: ApiGuards
   /** Receives each reply's Bedrock usage; `guards.tokenBudget` refuses a key whose budget is spent. */
   tokenBudget: TokenBudget
+  /** Signs each proposal's targets, so that only they can be saved. */
+  tokens: ChangeTokens
 }
 
 /** `POST /api/conversation`: one turn, streamed as SSE (or one JSON reply with `Accept: application/json`). */
 export function conversationRoutes(
   deps: Deps,
-  { lifecycle, guards, tokenBudget }: ConversationRouteOptions,
+  { lifecycle, guards, tokenBudget, tokens }: ConversationRouteOptions,
 ): Hono<AppEnv> {
   const { config, log, bedrock, storyblok, clock } = deps
   const app = new Hono<AppEnv>()
@@ -61,6 +66,8 @@ export function conversationRoutes(
     assertSpaceAllowed(c, config, body.spaceId)
     const requestId = c.get('requestId')
     const { ac, release } = requestSignal(c, lifecycle)
+    const signProposal: SignProposal = (changeSetId, changes) =>
+      proposalToken(tokens, config.authority.proposalTtlMs, body, changeSetId, changes)
     // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
     const keyId = c.get('apiKey').id
     const spend = (e: SseEvent) => e.event === 'usage' && tokenBudget.record(keyId, e.data)
@@ -79,7 +86,9 @@ export function conversationRoutes(
         else if (e.event === 'notice') result.notices.push(e.data)
       }
       await lifecycle
-        .track(runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads }))
+        .track(
+          runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads, signProposal }),
+        )
         .catch((err: unknown) => {
           throw afterShutdown(err, lifecycle)
         })
@@ -95,7 +104,15 @@ export function conversationRoutes(
       const work = (async () => {
         await emit(meta)
         try {
-          await runConversation(deps, { body, requestId, signal: ac.signal, emit, styleGuides, storyReads })
+          await runConversation(deps, {
+            body,
+            requestId,
+            signal: ac.signal,
+            emit,
+            styleGuides,
+            storyReads,
+            signProposal,
+          })
         } catch (err) {
           if (ac.signal.aborted && c.req.raw.signal.aborted) return
           const appError = toAppError(afterShutdown(err, lifecycle))

@@ -2,7 +2,7 @@ import type { ConversationBody, SseEvent } from '../../shared/contract.ts'
 import { styleGuideBlock } from './systemPrompt.ts'
 import type { Deps, ModelRequest } from '../deps.ts'
 import { loadStory } from './loadStory.ts'
-import { runProposalTurn } from './runProposalTurn.ts'
+import { runProposalTurn, type SignProposal } from './runProposalTurn.ts'
 import { styleGuideFor } from './styleGuideFor.ts'
 import type { StyleGuides } from './styleGuide.ts'
 import type { StoryReads } from './createStoryReads.ts'
@@ -18,6 +18,8 @@ export type ConversationContext = {
   styleGuides?: StyleGuides
   /** Shared, short-lived story reads; without it every turn reads the story itself. */
   storyReads?: StoryReads
+  /** The proposal's token (which targets may be saved); without it proposals carry none and cannot be applied. */
+  signProposal?: SignProposal
 }
 
 const BASE_INSTRUCTIONS = [

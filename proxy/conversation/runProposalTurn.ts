@@ -16,6 +16,9 @@ import { withCachePoints, withHistoryPoint } from '../proposal/cachePoints.ts'
 import { proposalMaxTokens } from '../proposal/proposalMaxTokens.ts'
 import { retryWithout } from './retryWithout.ts'
 
+/** The proposal's signed token for its changes (undefined when none can be applied). */
+export type SignProposal = (changeSetId: string, changes: readonly Change[]) => string | undefined
+
 export type ProposalTurnInput = {
   body: ConversationBody
   story: Story
@@ -24,6 +27,7 @@ export type ProposalTurnInput = {
   emit: Emit
   requestId: string
   styleGuide?: string
+  signProposal?: SignProposal
 }
 
 const MAX_OUTLINE_CHARS = 60_000
@@ -39,7 +43,7 @@ export async function runProposalTurn(
   deps: Pick<Deps, 'bedrock' | 'log' | 'config'>,
   input: ProposalTurnInput,
 ): Promise<void> {
-  const { body, story, components, signal, emit, requestId, styleGuide } = input
+  const { body, story, components, signal, emit, requestId, styleGuide, signProposal } = input
   const caps = capabilitiesFor(deps.bedrock)
   // Loaded while Claude starts answering, so the first proposed change does not wait for it.
   void loadMarkdownToRichtext().catch(() => undefined)
@@ -136,15 +140,19 @@ export async function runProposalTurn(
       })
     }
   }
+  const changeSetId = randomUUID()
+  const proposed = [...changes.values()]
+  const token = signProposal?.(changeSetId, proposed)
   await emit({
     event: 'proposal',
     data: {
-      changeSetId: randomUUID(),
+      changeSetId,
       storyId: story.id,
       baseVersion: story.updated_at,
       ...(body.releaseId ? { releaseId: body.releaseId } : {}),
-      changes: [...changes.values()],
+      changes: proposed,
       ...(question ? { question } : {}),
+      ...(token ? { token } : {}),
     },
   })
 }

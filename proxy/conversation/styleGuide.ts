@@ -2,6 +2,7 @@ import { AppError } from '../http/appError.ts'
 import { styleGuideText, truncateStyleGuide, STYLE_GUIDE_MAX_CHARS } from '../story/styleGuideText.ts'
 import type { Clock, Log, Storyblok } from '../deps.ts'
 import { BoundedMap } from '../boundedMap.ts'
+import { isRecord } from '../../shared/isRecord.ts'
 
 export type StyleGuide =
   | {
@@ -13,6 +14,8 @@ export type StyleGuide =
       truncated: boolean
       originalChars: number
       updatedAt: string
+      /** Who saved the guide last (Storyblok's `last_author`), when the story says. */
+      lastAuthor?: string
     }
   | { status: 'missing'; slug: string }
   | { status: 'unavailable'; slug: string; message: string }
@@ -54,6 +57,7 @@ export function createStyleGuides({
       if (previous?.status === 'ok' && previous.updatedAt === story.updated_at) return previous
       const plain = styleGuideText(story.content)
       const { text, truncated } = truncateStyleGuide(plain, maxChars)
+      const lastAuthor = authorOf(story['last_author'])
       return {
         status: 'ok',
         slug,
@@ -63,6 +67,7 @@ export function createStyleGuides({
         truncated,
         originalChars: [...plain].length,
         updatedAt: story.updated_at,
+        ...(lastAuthor ? { lastAuthor } : {}),
       }
     } catch (err) {
       if (err instanceof AppError && err.code === 'storyblok_not_found') return { status: 'missing', slug }
@@ -92,4 +97,11 @@ export function createStyleGuides({
       }
     },
   }
+}
+
+/** Storyblok's `last_author` ({friendly_name, userid, id}) as a name to show; nothing when absent or odd. */
+function authorOf(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined
+  const name = [value['friendly_name'], value['userid']].find((n) => typeof n === 'string' && n.trim() !== '')
+  return typeof name === 'string' ? name.trim().slice(0, 100) : undefined
 }

@@ -9,7 +9,21 @@ export async function styleGuideFor(
   { config }: Pick<Deps, 'config'>,
   { body, signal, emit, styleGuides }: ConversationContext,
 ): Promise<string | undefined> {
-  const slug = (body.styleGuideStory ?? config.storyblok.styleGuideStory ?? '').trim().replace(/^\/+|\/+$/g, '')
+  const configured = config.storyblok.styleGuideStory
+  const asked = body.styleGuideStory?.trim().replace(/^\/+|\/+$/g, '')
+  // The system prompt reads only the operator's guide: a key holder cannot point it at any story of the space.
+  const allowed = !asked || allowedGuide(asked, config.storyblok)
+  if (!allowed) {
+    await emit({
+      event: 'notice',
+      data: {
+        code: 'style_guide_not_allowed',
+        slug: asked.slice(0, 300),
+        message: `The style guide “${asked.slice(0, 100)}” is not one this proxy serves${configured ? `; using “${configured}”` : ''}. The operator sets STYLE_GUIDE_STORY (or STYLE_GUIDE_FOLDER for several guides).`,
+      },
+    })
+  }
+  const slug = allowed && asked ? asked : (configured ?? '')
   if (!slug || !styleGuides) return undefined
   const guide = await styleGuides.load(body.spaceId, slug, signal)
   if (guide.status === 'missing') {
@@ -40,7 +54,7 @@ export async function styleGuideFor(
       code: 'style_guide_active',
       slug,
       storyId: guide.storyId,
-      message: `Writing in the brand voice from “${guide.name}” (${slug}).`,
+      message: `Writing in the brand voice from “${guide.name}” (${slug}), last changed${guide.lastAuthor ? ` by ${guide.lastAuthor}` : ''} on ${guide.updatedAt.slice(0, 10)}.`,
     },
   })
   if (guide.truncated) {
@@ -55,4 +69,12 @@ export async function styleGuideFor(
     })
   }
   return guide.text
+}
+
+const SLUG = /^[a-z0-9_-]+(?:\/[a-z0-9_-]+)*$/i
+
+/** STYLE_GUIDE_STORY itself, or a story inside STYLE_GUIDE_FOLDER (a plain full slug: no `..`, no empty parts). */
+function allowedGuide(slug: string, { styleGuideStory, styleGuideFolder }: Deps['config']['storyblok']): boolean {
+  if (slug === styleGuideStory) return true
+  return styleGuideFolder !== undefined && SLUG.test(slug) && slug.startsWith(`${styleGuideFolder}/`)
 }

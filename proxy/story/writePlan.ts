@@ -9,7 +9,13 @@ import { uidOf } from './planListItem.ts'
 import { findBlok } from './walkBloks.ts'
 
 /** The plugin's own field, which receives `entry` (with the applied changes) in the same write. */
-export type HistoryTarget = { blockUid: string; field: string; entry: Omit<HistoryEntry, 'changes' | 'reason'> }
+export type HistoryTarget = {
+  blockUid: string
+  field: string
+  /** The plugin's `field_type`: only a custom field of this type may hold the history. */
+  fieldType: string
+  entry: Omit<HistoryEntry, 'changes' | 'reason'>
+}
 
 export type ChangeSetInput = PlanInput & {
   markdownToRichtext: MarkdownToRichtext
@@ -60,8 +66,10 @@ export function writePlan(
 
   if (history) {
     const target = findBlok(content, components, history.blockUid)
-    // Only a plugin (custom) field may carry the history: it must never become a way to write arbitrary JSON elsewhere.
-    if (!target || target.component?.schema[history.field]?.type !== 'custom') {
+    const schema = target?.component?.schema[history.field]
+    // Only this plugin's own field may carry the history: it must never become a way to write arbitrary JSON into
+    // another field, another plugin's included.
+    if (!target || schema?.type !== 'custom' || schema['field_type'] !== history.fieldType) {
       return {
         type: 'refused',
         problems: [
@@ -70,7 +78,7 @@ export function writePlan(
             field: history.field,
             language: 'default',
             kind: 'invalid',
-            reason: "historyField must name the plugin's own (custom) field",
+            reason: `historyField must name a field of this plugin (field type "${history.fieldType}")`,
           },
         ],
       }

@@ -16,6 +16,8 @@ import {
 } from '../../dev/simulators/storyblok.ts'
 import { browserAvailable, pluginFrame, shot } from './support/browser.ts'
 import { FIELD, startStack, type Stack } from './support/stack.ts'
+import type { ChangeInput } from '../../shared/contract.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 const run = browserAvailable()
 const HOME = DEMO_STORY_IDS.home
@@ -103,6 +105,7 @@ describe.runIf(run)('nothing is lost: stale saves, reloads, races, releases, loc
   })
 
   it('after a reload (no plugin memory) an older change set is undone from the ledger; the newer one stays', async () => {
+    // Two earlier applies as the plugin would send them: each with the token its proposal carried.
     const write = (body: Record<string, unknown>) =>
       fetch(`${stack.proxyUrl}/api/changes`, {
         method: 'POST',
@@ -111,6 +114,11 @@ describe.runIf(run)('nothing is lost: stale saves, reloads, races, releases, loc
           spaceId: DEMO_SPACE_ID,
           storyId: HOME,
           historyField: { blockUid: DEMO_UIDS.homeRoot, field: FIELD },
+          token: tokenFor(stack.world.deps, body['changes'] as ChangeInput[], {
+            spaceId: DEMO_SPACE_ID,
+            storyId: HOME,
+            changeSetId: String(body['changeSetId'] ?? 'cs-test'),
+          }),
           ...body,
         }),
       })

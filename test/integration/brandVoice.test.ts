@@ -27,7 +27,9 @@ const heroChange = () =>
   )
 
 beforeAll(async () => {
-  world = await startWorld({ env: { STYLE_GUIDE_STORY: DEMO_SLUGS.brandVoice, SCHEMA_CACHE_TTL_SECONDS: '300' } })
+  world = await startWorld({
+    env: { STYLE_GUIDE_STORY: DEMO_SLUGS.brandVoice, STYLE_GUIDE_FOLDER: 'settings', SCHEMA_CACHE_TTL_SECONDS: '300' },
+  })
 })
 afterAll(async () => world?.close())
 beforeEach(() => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createStoryblok } from '../../proxy/adapters/storyblok.ts'
 import { createApp, type App } from '../../proxy/createApp.ts'
-import type { WsServerMessage } from '../../shared/contract.ts'
+import type { ChangeInput, WsServerMessage } from '../../shared/contract.ts'
 import type { Deps } from '../../proxy/deps.ts'
 import { AWS_ERRORS, reply, type SimReply } from '../../dev/simulators/bedrockScript.ts'
 import {
@@ -22,6 +22,7 @@ import type { TranscribeFault } from '../../dev/simulators/transcribe.ts'
 import { speechLikePcm } from '../support/pcm.ts'
 import { readSse, type SseRecord } from '../support/sse.ts'
 import { serveApp, startWorld, TEST_PROXY_KEY, type ServedProxy, type World } from '../../dev/world.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 const HOME = DEMO_STORY_IDS.home
 const FIRST_TOKEN_TIMEOUT_MS = 600
@@ -248,15 +249,20 @@ describe('Transcribe faults reach the editor as a WebSocket error with a hint, t
 // ---------- Management API, through POST /api/changes ----------
 
 const headlineBefore = () => heroField('headline')
+/** A change set with the token the proxy would have put on its proposal (these tests are about the upstream). */
+const signedBody = (storyId: number, changes: ChangeInput[]) => ({
+  spaceId: DEMO_SPACE_ID,
+  storyId,
+  changes,
+  token: tokenFor(world.deps, changes, { spaceId: DEMO_SPACE_ID, storyId }),
+})
 async function applyHeadline(after = 'A shorter headline', app: App = fastApp) {
   const res = await app.request('/api/changes', {
     method: 'POST',
     headers: auth,
-    body: JSON.stringify({
-      spaceId: DEMO_SPACE_ID,
-      storyId: HOME,
-      changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headlineBefore(), after }],
-    }),
+    body: JSON.stringify(
+      signedBody(HOME, [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headlineBefore(), after }]),
+    ),
     signal: AbortSignal.timeout(DEADLINE_MS),
   })
   return {
@@ -362,18 +368,16 @@ describe('Management API faults: the right code and hint, the story fully update
           fastApp.request('/api/changes', {
             method: 'POST',
             headers: auth,
-            body: JSON.stringify({
-              spaceId: DEMO_SPACE_ID,
-              storyId: article,
-              changes: [
+            body: JSON.stringify(
+              signedBody(article, [
                 {
                   blockUid: DEMO_UIDS.articleRoot,
                   field: 'headline',
                   before: articleRoot()?.['headline'],
                   after: 'Concurrent two',
                 },
-              ],
-            }),
+              ]),
+            ),
           }),
         ).then(async (res) => ({ status: res.status, body: (await res.json()) as { error?: { code: string } } })),
       ])
@@ -423,11 +427,10 @@ describe('Management API faults: the right code and hint, the story fully update
     const res = await fastApp.request('/api/changes', {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({
-        spaceId: DEMO_SPACE_ID,
-        storyId: HOME,
-        changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: stale, after: 'From the assistant' }],
-      }),
+      // Signed with the stale `before`, as the proposal was made before the human's save.
+      body: JSON.stringify(
+        signedBody(HOME, [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: stale, after: 'From the assistant' }]),
+      ),
     })
     expect(res.status).toBe(409)
     expect(((await res.json()) as { error: { code: string; hint: string } }).error).toMatchObject({

@@ -16,6 +16,7 @@ import {
 import { addPluginField, startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 import { createApp } from '../../proxy/createApp.ts'
 import { readHistory } from '../../shared/historyEntry.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 const HOME: number = DEMO_STORY_IDS.home
 const HISTORY = { blockUid: DEMO_UIDS.homeRoot, field: 'voice_assistant' }
@@ -42,8 +43,21 @@ async function post<T>(path: string, body: Record<string, unknown>, via?: Return
   const res = via ? await via.request(path, init) : await fetch(`${world.proxyUrl}${path}`, init)
   return { status: res.status, body: (await res.json()) as T & { error?: { code: string; message: string } } }
 }
-const apply = (body: Record<string, unknown>, via?: ReturnType<typeof createApp>) =>
-  post<ChangesResult>('/api/changes', { historyField: HISTORY, ...body }, via)
+/**
+ * An apply with the token its proposal would carry (signed by the proxy's own signer); an undo or a restore passes
+ * the token the ledger handed out for it, as the plugin does.
+ */
+const apply = (body: Record<string, unknown>, via?: ReturnType<typeof createApp>) => {
+  const token =
+    body['token'] ??
+    tokenFor(world.deps, body['changes'] as ChangeInput[], {
+      spaceId: DEMO_SPACE_ID,
+      storyId: HOME,
+      changeSetId: String(body['changeSetId'] ?? 'cs-test'),
+      releaseId: (body['releaseId'] as number | undefined) ?? null,
+    })
+  return post<ChangesResult>('/api/changes', { historyField: HISTORY, ...body, token }, via)
+}
 const ledger = async (body: Record<string, unknown> = {}) => {
   const r = await post<LedgerResult>('/api/changes/history', { historyField: HISTORY, ...body })
   expect(r.status, JSON.stringify(r.body)).toBe(200)
@@ -96,7 +110,13 @@ describe('stale save: detected from the versions, restored in one click, nothing
       restore: [change('headline', HERO, 'Ship content faster')],
     })
 
-    const restored = await apply({ changes: set!.restore!, changeSetId: 'cs-stale', transcript: set!.transcript })
+    expect(set!.restoreToken).toBeTruthy()
+    const restored = await apply({
+      changes: set!.restore!,
+      token: set!.restoreToken,
+      changeSetId: 'cs-stale',
+      transcript: set!.transcript,
+    })
     expect(restored.status, JSON.stringify(restored.body)).toBe(200)
     expect(hero('headline')).toBe('Ship content faster')
     expect(faq2()).toBe('Typed by the editor in the open copy')
@@ -122,7 +142,7 @@ describe('reload: the ledger survives the plugin, any change set can be undone',
       ['cs-a', 'applied'],
     ])
     const older = seen.changeSets.find((s) => s.id === 'cs-a')!
-    const undone = await apply({ changes: older.undo, changeSetId: 'cs-a', reason: 'undo' })
+    const undone = await apply({ changes: older.undo, token: older.undoToken, changeSetId: 'cs-a', reason: 'undo' })
     expect(undone.status, JSON.stringify(undone.body)).toBe(200)
 
     expect(hero('headline')).toBe(HERO)
@@ -142,7 +162,7 @@ describe('reload: the ledger survives the plugin, any change set can be undone',
     world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'subheadline', 'Human rewrote B')
     const [set] = (await ledger()).changeSets
     expect(set?.state).toBe('edited')
-    const undone = await apply({ changes: set!.undo, changeSetId: 'cs-e', reason: 'undo' })
+    const undone = await apply({ changes: set!.undo, token: set!.undoToken, changeSetId: 'cs-e', reason: 'undo' })
     expect(undone.status).toBe(200)
     expect(undone.body.conflicts).toEqual([
       expect.objectContaining({ field: 'subheadline', expected: 'B', actual: 'Human rewrote B' }),
@@ -269,5 +289,27 @@ describe('content locking', () => {
     const again = await apply(body) // the same proposal, kept by the plugin
     expect(again.status, JSON.stringify(again.body)).toBe(200)
     expect(hero('headline')).toBe('While locked')
+  })
+})
+
+describe('the ledger signs only what it read from this plugin’s own field', () => {
+  it('refuses a historyField that is not a field of this plugin, and its tokens name nothing else', async () => {
+    const wrong = await post<LedgerResult>('/api/changes/history', {
+      historyField: { blockUid: DEMO_UIDS.hero, field: 'headline' },
+    })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error?.message).toMatch(/field of this plugin/)
+
+    await apply({ changes: [change('headline', HERO, 'From the assistant')], changeSetId: 'cs-own' })
+    const [set] = (await ledger()).changeSets
+    // The undo token restores the headline only: a second target smuggled in next to it is refused, nothing written.
+    const smuggled = await apply({
+      changes: [...set!.undo, change('subheadline', hero('subheadline'), 'Not proposed')],
+      token: set!.undoToken,
+      reason: 'undo',
+    })
+    expect(smuggled.status).toBe(403)
+    expect(smuggled.body.error?.code).toBe('change_not_proposed')
+    expect(hero('headline')).toBe('From the assistant')
   })
 })

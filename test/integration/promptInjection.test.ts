@@ -16,6 +16,7 @@ import {
 } from '../../dev/simulators/storyblok.ts'
 import { readSse } from '../support/sse.ts'
 import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 const BOUND_KEY = 'bound-key-demo-space-injection01'
 const HOME = DEMO_STORY_IDS.home
@@ -50,11 +51,21 @@ const snapshot = () => ({
 const headline = () => findBlock(world.storyblok.getStory(DEMO_SPACE_ID, HOME)?.content, DEMO_UIDS.hero)?.['headline']
 
 type ChangeBody = { blockUid: string; field: string; before: unknown; after: unknown; language?: string }
+/**
+ * Each change set carries a token as if the proxy had signed these very targets: the schema check behind the token
+ * is a second wall, tested here on its own (test/integration/securityAuthority.test.ts tests the first).
+ */
 const apply = (changes: ChangeBody[], extra: Record<string, unknown> = {}, key = TEST_PROXY_KEY) =>
   fetch(`${world.proxyUrl}/api/changes`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, changes, ...extra }),
+    body: JSON.stringify({
+      spaceId: DEMO_SPACE_ID,
+      storyId: HOME,
+      changes,
+      token: tokenFor(world.deps, changes, { spaceId: DEMO_SPACE_ID, storyId: HOME }),
+      ...extra,
+    }),
   })
 
 describe('the conversation never writes', () => {

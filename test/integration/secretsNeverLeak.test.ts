@@ -18,6 +18,7 @@ import {
 import { TEST_AWS } from '../../dev/awsEnv.ts'
 import { simulatorEnv, spawnProxy } from '../support/spawnProxy.ts'
 import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 // A role session: the proxy signs with a session token, which must never surface.
 const SESSION = {
@@ -26,6 +27,7 @@ const SESSION = {
   sessionToken: 'IQoJb3JpZ2luX2VjEHsessTokNeverShownZx4Cv6Bn8Mm2Kk0Jj',
 }
 const SECOND_KEY = 'second-proxy-key-never-shown-ghijklmnop'
+const SIGNING_SECRET = 'change-signing-secret-never-shown-0123456789abcdef'
 
 const SECRETS: Record<string, string> = {
   'AWS secret key': TEST_AWS.secretAccessKey,
@@ -34,6 +36,7 @@ const SECRETS: Record<string, string> = {
   'Storyblok token': DEMO_PAT,
   'proxy key': TEST_PROXY_KEY,
   'second proxy key': SECOND_KEY,
+  'change signing secret': SIGNING_SECRET,
 }
 
 /** Reports where a secret (or a long piece of it) shows up. */
@@ -77,7 +80,12 @@ const talk = (extra: Record<string, unknown> = {}, key?: string, headers: Record
 
 beforeAll(async () => {
   world = await startWorld({
-    env: { DEBUG: 'true', LOG_LEVEL: 'debug', PROXY_API_KEYS: `${TEST_PROXY_KEY},${SECOND_KEY}@${DEMO_SPACE_ID}` },
+    env: {
+      DEBUG: 'true',
+      LOG_LEVEL: 'debug',
+      PROXY_API_KEYS: `${TEST_PROXY_KEY},${SECOND_KEY}@${DEMO_SPACE_ID}`,
+      CHANGE_SIGNING_SECRET: SIGNING_SECRET,
+    },
   })
   // Switch the SDK's default chain to session credentials before anything resolves them.
   process.env['AWS_ACCESS_KEY_ID'] = SESSION.accessKeyId
@@ -161,11 +169,14 @@ describe('secrets never leak', () => {
       fetch(`${world.proxyUrl}/api/changes`, {
         method: 'POST',
         headers: auth(),
-        body: JSON.stringify({
-          spaceId: DEMO_SPACE_ID,
-          storyId: DEMO_STORY_IDS.home,
-          changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: heroHeadline(), after: content }],
-        }),
+        body: JSON.stringify(
+          ((changes) => ({
+            spaceId: DEMO_SPACE_ID,
+            storyId: DEMO_STORY_IDS.home,
+            changes,
+            token: tokenFor(world.deps, changes, { spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home }),
+          }))([{ blockUid: DEMO_UIDS.hero, field: 'headline', before: heroHeadline(), after: content }]),
+        ),
       })
     const heroHeadline = () =>
       findBlock(world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.home)?.content, DEMO_UIDS.hero)?.['headline']
@@ -232,6 +243,7 @@ describe('secrets never leak from the real process', () => {
       AWS_SECRET_ACCESS_KEY: SESSION.secretAccessKey,
       AWS_SESSION_TOKEN: SESSION.sessionToken,
       PROXY_API_KEYS: `${TEST_PROXY_KEY},${SECOND_KEY}@${DEMO_SPACE_ID}`,
+      CHANGE_SIGNING_SECRET: `${SIGNING_SECRET},second-${SIGNING_SECRET}`,
       AWS_BEARER_TOKEN_BEDROCK: `ABSKQmVkcm9ja0FQSUtleS${SESSION.sessionToken}`,
     })
     const proxy = await spawnProxy({ env })

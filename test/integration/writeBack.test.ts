@@ -3,7 +3,7 @@
  * Conversation → streamed `change` events → proposal → POST /api/changes → the simulator's story → undo.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Change, ChangesResult, Proposal } from '../../shared/contract.ts'
+import type { Change, ChangeInput, ChangesResult, Proposal } from '../../shared/contract.ts'
 import { chunkJson, reply } from '../../dev/simulators/bedrockScript.ts'
 import {
   DEMO_SPACE_ID,
@@ -14,6 +14,7 @@ import {
 } from '../../dev/simulators/storyblok.ts'
 import { readSse, type SseRecord } from '../support/sse.ts'
 import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 const HOME: number = DEMO_STORY_IDS.home
 const ARTICLE: number = DEMO_STORY_IDS.article
@@ -56,6 +57,11 @@ const apply = (body: Record<string, unknown>, storyId = HOME) =>
     headers: headers('application/json'),
     body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId, ...body }),
   })
+/** Hand-made change sets (value checks after the token check) carry a token as if the proxy had proposed them. */
+const signed = (changes: ChangeInput[], storyId = HOME, changeSetId?: string) => ({
+  changes,
+  token: tokenFor(world.deps, changes, { spaceId: DEMO_SPACE_ID, storyId, ...(changeSetId ? { changeSetId } : {}) }),
+})
 const ask = (text: string) => ({ messages: [{ role: 'user', content: text }] })
 const saved = (storyId = HOME) => world.storyblok.getStory(DEMO_SPACE_ID, storyId)!
 const field = (uid: string, name: string, storyId = HOME) => findBlock(saved(storyId).content, uid)?.[name]
@@ -239,7 +245,7 @@ describe('conversation → proposal', () => {
     const records = await readSse(await converse(ask('make the hero purple')))
     const [change] = (events(records, 'proposal')[0] as Proposal).changes
     expect(change).toMatchObject({ field: 'text_color', invalid: '"Text color" must be one of "light", "dark"' })
-    const res = await apply({ changes: [input(change!)] })
+    const res = await apply({ changes: [input(change!)], token: (events(records, 'proposal')[0] as Proposal).token })
     expect(res.status).toBe(422)
   })
 
@@ -266,7 +272,7 @@ describe('conversation → proposal', () => {
       language: 'de',
       before: 'Der Umstieg auf ein Headless-CMS hat verändert, wie diese Teams Inhalte planen und veröffentlichen.',
     })
-    expect((await apply({ changes: [input(change!)] }, ARTICLE)).status).toBe(200)
+    expect((await apply({ changes: [input(change!)], token: result.proposal.token }, ARTICLE)).status).toBe(200)
     expect(field(DEMO_UIDS.articleRoot, 'teaser__i18n__de', ARTICLE)).toBe(
       'Kürzer: Headless verändert, wie Teams arbeiten.',
     )
@@ -298,7 +304,7 @@ describe('POST /api/changes', () => {
     const accepted = proposal.changes.filter((c) => c.field !== 'price').map(input)
     accepted[1]!.after = 'Content at the speed you need'
     world.storyblok.clearRequests()
-    const res = await apply({ changes: accepted, changeSetId: proposal.changeSetId, transcript: 'tighten the copy' })
+    const res = await apply({ changes: accepted, token: proposal.token, transcript: 'tighten the copy' })
     expect(res.status).toBe(200)
     const result = (await res.json()) as ChangesResult
     // Warm schema cache: no component read. One read of the story right before the write, one write.
@@ -313,7 +319,7 @@ describe('POST /api/changes', () => {
     expect(JSON.stringify(saved().content)).toBe(JSON.stringify(expected))
     expect(result.version).toBe(saved().updated_at)
 
-    const undo = await apply({ changes: result.undo, reason: 'undo' })
+    const undo = await apply({ changes: result.undo, token: result.undoToken, reason: 'undo' })
     expect(undo.status).toBe(200)
     expect(JSON.stringify(saved().content)).toBe(JSON.stringify(original.content))
     const audit = world.logs.filter((l) => l.includes('"story write"')).map((l) => JSON.parse(l))
@@ -331,7 +337,7 @@ describe('POST /api/changes', () => {
     const proposal = await propose()
     world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'headline', 'Human headline')
     world.storyblok.clearRequests()
-    const res = await apply({ changes: proposal.changes.map(input) })
+    const res = await apply({ changes: proposal.changes.map(input), token: proposal.token })
     expect(res.status).toBe(409)
     const body = await res.json()
     expect(body.error.code).toBe('conflict')
@@ -346,7 +352,10 @@ describe('POST /api/changes', () => {
     const proposal = await propose()
     world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'subheadline', 'Human subheadline — “quoted”')
     const humanVersion = saved()
-    const res = await apply({ changes: proposal.changes.filter((c) => c.field === 'headline').map(input) })
+    const res = await apply({
+      changes: proposal.changes.filter((c) => c.field === 'headline').map(input),
+      token: proposal.token,
+    })
     expect(res.status).toBe(200)
     const expected = structuredClone(humanVersion.content)
     findBlock(expected, DEMO_UIDS.hero)!['headline'] = 'Content at your speed'
@@ -358,9 +367,11 @@ describe('POST /api/changes', () => {
 
   it('undo after a human edit keeps the human edit and reports it', async () => {
     const proposal = await propose()
-    const result = (await (await apply({ changes: proposal.changes.map(input) })).json()) as ChangesResult
+    const result = (await (
+      await apply({ changes: proposal.changes.map(input), token: proposal.token })
+    ).json()) as ChangesResult
     world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'headline', 'Human fixed it')
-    const res = await apply({ changes: result.undo, reason: 'undo' })
+    const res = await apply({ changes: result.undo, token: result.undoToken, reason: 'undo' })
     expect(res.status).toBe(200)
     const undone = (await res.json()) as ChangesResult
     expect(undone.conflicts).toEqual([
@@ -393,7 +404,7 @@ describe('POST /api/changes', () => {
       before: null,
       after: { component: 'tabbed-content-entry', headline: 'Do you offer support?' },
     })
-    const res = await apply({ changes: [input(change!)] })
+    const res = await apply({ changes: [input(change!)], token: proposal.token })
     expect(res.status).toBe(200)
     const entries = () =>
       (findBlock(saved().content, DEMO_UIDS.faq)!['entries'] as Array<{ _uid: string }>).map((e) => e._uid)
@@ -403,8 +414,8 @@ describe('POST /api/changes', () => {
       DEMO_UIDS.faqItem3,
       (change!.after as { _uid: string })._uid,
     ])
-    const { undo } = (await res.json()) as ChangesResult
-    expect((await apply({ changes: undo, reason: 'undo' })).status).toBe(200)
+    const { undo, undoToken } = (await res.json()) as ChangesResult
+    expect((await apply({ changes: undo, token: undoToken, reason: 'undo' })).status).toBe(200)
     expect(entries()).toEqual([DEMO_UIDS.faqItem1, DEMO_UIDS.faqItem2, DEMO_UIDS.faqItem3])
   })
 
@@ -414,7 +425,7 @@ describe('POST /api/changes', () => {
     const before = targets.map((uid) => field(uid, 'label'))
     const replies = await Promise.all(
       targets.map((uid, i) =>
-        apply({ changes: [{ blockUid: uid, field: 'label', before: before[i], after: `Card ${i + 1}` }] }),
+        apply(signed([{ blockUid: uid, field: 'label', before: before[i], after: `Card ${i + 1}` }])),
       ),
     )
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200])
@@ -424,19 +435,17 @@ describe('POST /api/changes', () => {
 
   it('surfaces a Storyblok 422 and our own invalid_change with per-field problems', async () => {
     world.storyblok.faults.next({ type: 'status', status: 422, body: { content: ['is invalid'] } }, { method: 'PUT' })
-    const rejected = await apply({
-      changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'New' }],
-    })
+    const rejected = await apply(signed([{ blockUid: DEMO_UIDS.hero, field: 'headline', before: HERO, after: 'New' }]))
     expect(rejected.status).toBe(422)
     expect((await rejected.json()).error.code).toBe('storyblok_rejected')
 
     world.storyblok.clearRequests()
-    const invalid = await apply({
-      changes: [
+    const invalid = await apply(
+      signed([
         { blockUid: DEMO_UIDS.faqItem1, field: 'headline', before: 'Can I try it for free?', after: 'q'.repeat(51) },
         { blockUid: DEMO_UIDS.priceBusiness, field: 'price', before: '99', after: 'cheap' },
-      ],
-    })
+      ]),
+    )
     expect(invalid.status).toBe(422)
     const body = await invalid.json()
     expect(body.error.code).toBe('invalid_change')
@@ -454,9 +463,10 @@ describe('POST /api/changes', () => {
     )
     world.storyblok.clearRequests()
     const before = saved(ARTICLE)
+    // Even with a token naming them (the proxy never signs such targets), the schema check refuses them.
     const res = await apply(
-      {
-        changes: [
+      signed(
+        [
           { blockUid: DEMO_UIDS.articleRoot, field: 'author', before: '', after: 'attacker-uuid' },
           {
             blockUid: DEMO_UIDS.articleRoot,
@@ -465,7 +475,8 @@ describe('POST /api/changes', () => {
             after: { filename: 'https://evil.example/x.png' },
           },
         ],
-      },
+        ARTICLE,
+      ),
       ARTICLE,
     )
     expect(res.status).toBe(422)
@@ -482,11 +493,10 @@ describe('POST /api/changes', () => {
     world.storyblok.setStory(DEMO_SPACE_ID, big)
     world.storyblok.clearRequests()
     const res = await apply(
-      {
-        changes: [
-          { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', before: big.content['teaser'], after: 'y'.repeat(8_000) },
-        ],
-      },
+      signed(
+        [{ blockUid: DEMO_UIDS.articleRoot, field: 'teaser', before: big.content['teaser'], after: 'y'.repeat(8_000) }],
+        ARTICLE,
+      ),
       ARTICLE,
     )
     expect(res.status).toBe(413)
@@ -498,17 +508,20 @@ describe('POST /api/changes', () => {
     world.storyblok.clearRequests()
     const res = await apply(
       {
-        changes: [
-          {
-            blockUid: DEMO_UIDS.articleRoot,
-            field: 'headline',
-            before: 'Why headless content wins',
-            after: 'Headless wins',
-          },
-        ],
+        ...signed(
+          [
+            {
+              blockUid: DEMO_UIDS.articleRoot,
+              field: 'headline',
+              before: 'Why headless content wins',
+              after: 'Headless wins',
+            },
+          ],
+          ARTICLE,
+          'cs-42',
+        ),
         historyField: { blockUid: DEMO_UIDS.articleRoot, field: PLUGIN_FIELD },
         transcript: 'shorter headline',
-        changeSetId: 'cs-42',
         userId: 7,
       },
       ARTICLE,
@@ -523,6 +536,8 @@ describe('POST /api/changes', () => {
         userId: 7,
         transcript: 'shorter headline',
         modelId: world.deps.bedrock.modelId,
+        keyId: 'key1',
+        requestId: expect.any(String),
         reason: 'apply',
         changes: [
           {

@@ -3,13 +3,17 @@
  * types, huge numbers, deep nesting, unicode edge cases incl. lone surrogates, header tricks, path tricks, oversize —
  * through the real app (real adapters and SDK clients against the simulators), in process.
  * Invariants: no crash, no hang, no 5xx, every non-2xx reply is the JSON error envelope with a known code.
+ * The signed-change-set route gets its own corpus: forged, expired and tampered tokens never write.
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STATUS, type ErrorCode } from '../../proxy/http/appError.ts'
 import { createApp, type App } from '../../proxy/createApp.ts'
-import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS } from '../../dev/simulators/storyblok.ts'
+import { DEMO_SPACE_ID, DEMO_STORY_IDS, DEMO_UIDS, findBlock } from '../../dev/simulators/storyblok.ts'
 import { startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
+import { createChangeTokens } from '../../proxy/authority/changeToken.ts'
+import { applyTarget } from '../../proxy/authority/tokenTarget.ts'
+import { tokenFor } from '../support/changeTokens.ts'
 
 export const FUZZ_SEED = 20_261_125
 const RUNS = 10_500
@@ -116,10 +120,15 @@ const validConversation = () => ({
   storyId: DEMO_STORY_IDS.home,
   messages: [{ role: 'user', content: 'Shorten the headline' }],
 })
+const staleHeadline = () => [
+  { blockUid: DEMO_UIDS.hero, field: 'headline', before: 'Not the saved value', after: 'Short' },
+]
+/** Signed like a proposal (with a stale `before`, so an untouched body ends in a 409 conflict and never writes). */
 const validChanges = () => ({
   spaceId: DEMO_SPACE_ID,
   storyId: DEMO_STORY_IDS.home,
-  changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: 'Not the saved value', after: 'Short' }],
+  changes: staleHeadline(),
+  token: tokenFor(world.deps, staleHeadline(), { spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home }),
 })
 
 type Mutation = { path: number[]; op: 'set' | 'delete' | 'add'; key: string; value: unknown }
@@ -484,5 +493,114 @@ describe('fuzz', () => {
     expect(failures.slice(0, 15)).toEqual([])
     expect(failures.length).toBe(0)
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  }, 120_000)
+})
+
+// ---------- signed change sets: forged, expired, tampered ----------
+
+const FORGERY_RUNS = 600
+const writable = () => [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: heroHeadline(), after: 'Forged' }]
+const heroHeadline = () =>
+  findBlock(world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.home)?.content, DEMO_UIDS.hero)?.['headline']
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[2]!, 'base64url').toString()) as object
+
+type Forgery =
+  | { kind: 'flip'; at: number; by: number }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'payload'; key: string; value: unknown }
+  | { kind: 'expired' }
+  | { kind: 'foreignSecret' }
+  | { kind: 'unsigned' }
+  | { kind: 'otherStory' }
+  | { kind: 'undoAsApply' }
+  | { kind: 'noise'; text: string }
+const forgery: fc.Arbitrary<Forgery> = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(2000), by: fc.integer({ min: 1, max: 63 }) }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(2000) }),
+  fc.record({
+    kind: fc.constant('payload' as const),
+    key: fc.constantFrom('typ', 'sp', 'st', 'rl', 'exp', 't', 'cs', 'x'),
+    value: hostileValue,
+  }),
+  fc.constant({ kind: 'expired' as const }),
+  fc.constant({ kind: 'foreignSecret' as const }),
+  fc.constant({ kind: 'unsigned' as const }),
+  fc.constant({ kind: 'otherStory' as const }),
+  fc.constant({ kind: 'undoAsApply' as const }),
+  fc.record({ kind: fc.constant('noise' as const), text: hostileString }),
+)
+
+/** A token that is not the proxy's own for this change set, built from a real one by `f`. */
+function forged(f: Forgery): string {
+  const changes = writable()
+  const where = { spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home }
+  const real = tokenFor(world.deps, changes, where)
+  const [v, kid, , sig] = real.split('.') as [string, string, string, string]
+  switch (f.kind) {
+    case 'flip': {
+      const i = f.at % real.length
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'
+      const c = alphabet[(alphabet.indexOf(real[i]!) + f.by) % alphabet.length]!
+      return real.slice(0, i) + c + real.slice(i + 1)
+    }
+    case 'truncate':
+      return real.slice(0, f.at % real.length)
+    case 'payload': {
+      const tampered = [v, kid, b64({ ...payloadOf(real), [f.key]: f.value }), sig].join('.')
+      // Setting a field to the value it has is no tampering: marked so, it must be accepted as the real token.
+      return tampered === real ? `${real}#same` : tampered
+    }
+    case 'expired':
+      return tokenFor(world.deps, changes, { ...where, ttlMs: -1 })
+    case 'foreignSecret':
+      return createChangeTokens({ secrets: ['another-proxy-secret-000000000000000000'], clock: world.deps.clock }).sign(
+        { typ: 'apply', cs: 'x', sp: DEMO_SPACE_ID, st: DEMO_STORY_IDS.home, rl: null, t: changes.map(applyTarget) },
+        60_000,
+      )
+    case 'unsigned':
+      return [v, kid, b64({ ...payloadOf(real), exp: Date.now() + 60_000 }), ''].join('.')
+    case 'otherStory':
+      return tokenFor(world.deps, changes, { ...where, storyId: DEMO_STORY_IDS.article })
+    case 'undoAsApply':
+      // An undo token names `after` too; used for a different `after` it must not write.
+      return tokenFor(world.deps, [{ ...changes[0]!, after: 'Something else' }], { ...where, kind: 'undo' })
+    case 'noise':
+      return f.text
+  }
+}
+
+describe('fuzz: signed change sets', () => {
+  it(`${FORGERY_RUNS} forged, expired and tampered tokens (seed ${FUZZ_SEED}): refused, nothing written`, async () => {
+    const story = () => JSON.stringify(world.storyblok.getStory(DEMO_SPACE_ID, DEMO_STORY_IDS.home))
+    const before = story()
+    world.storyblok.clearRequests()
+    const corpus = fc.sample(forgery, { seed: FUZZ_SEED, numRuns: FORGERY_RUNS })
+    const codes = new Map<string, number>()
+    const failures: string[] = []
+    for (const [i, f] of corpus.entries()) {
+      const token = forged(f)
+      if (token.endsWith('#same')) continue
+      const res = await app.request('/api/changes', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_PROXY_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: DEMO_STORY_IDS.home, changes: writable(), token }),
+      })
+      const body = (await res.json()) as { error?: { code: string } }
+      const code = body.error?.code ?? `HTTP ${res.status}`
+      codes.set(code, (codes.get(code) ?? 0) + 1)
+      if (res.status === 200) failures.push(`#${i} ${JSON.stringify(f).slice(0, 200)} was accepted`)
+      else if (
+        res.status !== 200 &&
+        !['change_token_invalid', 'change_token_expired', 'change_not_proposed', 'bad_request'].includes(code)
+      )
+        failures.push(`#${i} ${JSON.stringify(f).slice(0, 200)} → ${code}`)
+    }
+    console.log(`fuzz tokens: ${corpus.length} requests, codes ${JSON.stringify(Object.fromEntries(codes))}`)
+    expect(failures.slice(0, 15)).toEqual([])
+    expect(world.storyblok.requestsTo('PUT')).toEqual([])
+    expect(story()).toBe(before)
+    for (const code of ['change_token_invalid', 'change_token_expired', 'change_not_proposed'])
+      expect(codes.get(code) ?? 0, code).toBeGreaterThan(0)
   }, 120_000)
 })

@@ -14,13 +14,29 @@ import {
   findBlock,
   storyblokDemoSeed,
 } from '../../dev/simulators/storyblok.ts'
-import { simulatorEnv, spawnProxy, type ProxyProcess } from '../support/spawnProxy.ts'
+import { simulatorEnv, spawnProxy, TEST_SIGNING_SECRET, type ProxyProcess } from '../support/spawnProxy.ts'
+import { tokenFor } from '../support/changeTokens.ts'
+import type { ChangeInput } from '../../shared/contract.ts'
 import { readSse, type SseRecord } from '../support/sse.ts'
 import { serveApp, startWorld, TEST_PROXY_KEY, type World } from '../../dev/world.ts'
 
 const CONCURRENT = 200
 const HOME = DEMO_STORY_IDS.home
 const auth = { authorization: `Bearer ${TEST_PROXY_KEY}`, 'content-type': 'application/json' }
+/** A hero-headline change set with the token a spawned proxy (TEST_SIGNING_SECRET) would have proposed it with. */
+function signedHeadline(before: unknown, after: string) {
+  const changes: ChangeInput[] = [{ blockUid: DEMO_UIDS.hero, field: 'headline', before, after }]
+  const signer = {
+    config: { authority: { signingSecrets: [TEST_SIGNING_SECRET] } },
+    clock: { now: Date.now },
+  }
+  return {
+    spaceId: DEMO_SPACE_ID,
+    storyId: HOME,
+    changes,
+    token: tokenFor(signer, changes, { spaceId: DEMO_SPACE_ID, storyId: HOME }),
+  }
+}
 const conversationBody = (i: number) =>
   JSON.stringify({
     spaceId: DEMO_SPACE_ID,
@@ -196,11 +212,7 @@ describe('SIGTERM', () => {
     const apply = fetch(`${proxy.url}/api/changes`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({
-        spaceId: DEMO_SPACE_ID,
-        storyId: HOME,
-        changes: [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: headline, after: 'Written during shutdown' }],
-      }),
+      body: JSON.stringify(signedHeadline(headline, 'Written during shutdown')),
       signal: AbortSignal.timeout(30_000),
     }).then(async (res) => ({ status: res.status, body: await res.json() }))
     await until(() => world.storyblok.requests.length > 0)

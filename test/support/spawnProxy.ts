@@ -24,6 +24,9 @@ export type ProxyProcess = {
 
 const missing = (name: string) => path.join(os.tmpdir(), 'voice-assistant-no-such-dir', name)
 
+/** The CHANGE_SIGNING_SECRET of spawned proxies: tests sign change sets with it as the proxy would. */
+export const TEST_SIGNING_SECRET = 'test-change-signing-secret-0123456789abcdef'
+
 /** A clean environment (no machine AWS_* variables, no .env file) aimed at loopback simulators. */
 export function simulatorEnv(
   urls: { bedrock: string; transcribe: string; storyblok: string },
@@ -49,6 +52,8 @@ export function simulatorEnv(
     AWS_CONFIG_FILE: missing('config'),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     BEDROCK_MAX_RETRIES: '0',
+    // Required under NODE_ENV=production (the image's environment).
+    CHANGE_SIGNING_SECRET: TEST_SIGNING_SECRET,
     ...extra,
   }
 }

@@ -271,7 +271,7 @@ describe('applyChangeSet and undoChangeSet', () => {
         components: withPlugin,
         markdownToRichtext,
         changes: [change],
-        history: { blockUid: DEMO_UIDS.articleRoot, field: 'ai_history', entry },
+        history: { blockUid: DEMO_UIDS.articleRoot, field: 'ai_history', fieldType: 'voice-assistant', entry },
       }),
     )
     const history = result.content['ai_history'] as HistoryValue
@@ -282,9 +282,18 @@ describe('applyChangeSet and undoChangeSet', () => {
       components: withPlugin,
       markdownToRichtext,
       changes: [change],
-      history: { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', entry },
+      history: { blockUid: DEMO_UIDS.articleRoot, field: 'teaser', fieldType: 'voice-assistant', entry },
     })
     expect(invalidFields(misuse)).toEqual(['teaser'])
+    // Another plugin's custom field is not this plugin's own.
+    const otherPlugin = applyChangeSet({
+      content,
+      components: withPlugin,
+      markdownToRichtext,
+      changes: [change],
+      history: { blockUid: DEMO_UIDS.articleRoot, field: 'ai_history', fieldType: 'other-plugin', entry },
+    })
+    expect(invalidFields(otherPlugin)).toEqual(['ai_history'])
   })
 })
 
