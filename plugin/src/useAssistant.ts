@@ -213,11 +213,12 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
         written: result.applied,
         ...(result.conflicts?.length ? { conflicts: result.conflicts } : {}),
         undoToken: result.undoToken,
+        rebaseToken: result.rebaseToken,
       })
       void loadLedger()
     } catch (err) {
       const error = toPluginError(err)
-      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
+      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts, rebaseToken: error.rebaseToken })
       else dispatch({ type: 'failed', error, retry: 'apply' })
     }
   }
@@ -236,7 +237,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
       void loadLedger()
     } catch (err) {
       const error = toPluginError(err)
-      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
+      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts, rebaseToken: error.rebaseToken })
       else dispatch({ type: 'failed', error, retry: 'undo' })
     }
   }
@@ -257,7 +258,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
       })
     } catch (err) {
       const error = toPluginError(err)
-      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
+      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts, rebaseToken: error.rebaseToken })
       else dispatch({ type: 'failed', error })
     }
     void loadLedger()
