@@ -1,6 +1,7 @@
 import type { Clock, Deps, Log } from './deps.ts'
 import { lazyBedrock, lazyCredentials, lazyStoryblok, lazyTranscribe, once } from './lazyPorts.ts'
 import type { Config } from './loadConfig.ts'
+import { createStoryblokOAuth } from './adapters/storyblokOAuth.ts'
 
 export type BuiltDeps = Deps & {
   /** Loads every adapter and SDK now, so the first editor request does not wait for them. */
@@ -98,10 +99,30 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     })
   })
 
+  const oauth = config.auth.oauth
+  const editorPorts =
+    config.auth.mode === 'shared-token' || !oauth
+      ? {}
+      : {
+          storyblokOAuth: createStoryblokOAuth({ ...oauth, clock }),
+          storyblokAs: (accessToken: string) =>
+            lazyStoryblok(async () => {
+              const { createStoryblok } = await import('./adapters/storyblok.ts')
+              return createStoryblok({
+                oauthToken: accessToken,
+                ...(config.storyblok.apiUrl ? { baseUrl: config.storyblok.apiUrl } : {}),
+                schemaTtlMs: config.storyblok.schemaTtlMs,
+                clock,
+                log,
+              })
+            }),
+        }
+
   return {
     config,
     log,
     clock,
+    ...editorPorts,
     credentials: lazyCredentials(loadCredentials),
     bedrock: lazyBedrock(
       { modelId: config.bedrock.modelId, modelFamily: config.bedrock.modelFamily, region: config.aws.region },

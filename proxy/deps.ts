@@ -1,5 +1,6 @@
 import type { Usage } from '../shared/contract.ts'
 import type { Config } from './loadConfig.ts'
+import type { StoryblokOAuth } from './session/storyblokOAuthPort.ts'
 
 // ---------- Bedrock (Claude via Converse / ConverseStream) ----------
 
@@ -212,6 +213,10 @@ export interface Log {
 
 export type Deps = {
   config: Config
+  /** Storyblok's OAuth server (AUTH_MODE oauth/both). */
+  storyblokOAuth?: StoryblokOAuth
+  /** The Storyblok port with one editor's OAuth access token (AUTH_MODE oauth/both). */
+  storyblokAs?: (accessToken: string) => Storyblok
   bedrock: Bedrock
   storyblok: Storyblok
   transcribe: Transcribe

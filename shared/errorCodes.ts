@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'storyblok_rate_limited',
   'storyblok_rejected',
   'storyblok_unavailable',
+  'signin_required',
+  'signin_failed',
   'shutting_down',
   'internal',
 ] as const

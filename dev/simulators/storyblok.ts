@@ -42,6 +42,8 @@ export type SimStory = Story & {
   unpublished_changes: boolean
   current_version_id: number
   is_folder: false
+  /** Who saved last (the token's user; absent for seeded stories). */
+  last_author?: { id: number; userid: string; friendly_name: string }
 }
 
 export type SimSpace = { id: number; components: Component[]; stories: Map<number, SimStory>; versions: VersionStore }
@@ -242,6 +244,7 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     story.content = content
     story.updated_at = updatedAt
     story.current_version_id = id
+    story.last_author = { id: user.id, userid: `user${user.id}`, friendly_name: user.friendly_name }
     if (publish) {
       story.published = true
       story.published_at = story.updated_at
@@ -349,7 +352,9 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     const bearer = /^Bearer (.+)$/.exec(header)
     const token = bearer ? bearer[1] : header
     const grant = sim.tokens.find((t) => t.token === token && t.kind === (bearer ? 'oauth' : 'pat'))
-    return grant ? { grant, auth: grant.kind } : { auth: 'invalid' }
+    // An expired or revoked OAuth access token is answered like an unknown one.
+    const live = grant && (grant.expiresAt === undefined || now() < grant.expiresAt)
+    return grant && live ? { grant, auth: grant.kind } : { auth: 'invalid' }
   }
 
   function overRateLimit(token: string): boolean {
@@ -488,6 +493,11 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
       holds.splice(holds.indexOf(hold), 1)
       hold.arrive()
       await hold.released
+    }
+    // A collaborator's role decides what their OAuth token may change (assumed body: the one of a space 403).
+    const mayWrite = grant.scope === undefined || grant.scope.includes('write_content')
+    if (!mayWrite || grant.readOnlyContentTypes?.includes(story.content.component)) {
+      return send({ status: 403, body: { message: 'Forbidden' } })
     }
     if (!put || !isRecord(put.story)) return send({ status: 422, body: { story: ["can't be blank"] } })
     const lockedBy = space.versions.lockedBy(story.id)

@@ -82,6 +82,12 @@ export type TokenGrant = {
   spaces: number[] | 'all'
   /** The token's owner, the author of its saves in the story versions (default DEMO_USERS.token). */
   user?: SimUser
+  /** Epoch ms after which the token is refused with 401 (OAuth access tokens live 899 s). */
+  expiresAt?: number
+  /** OAuth scopes; without `write_content` every write is refused with 403. Absent: all (a PAT's own scope). */
+  scope?: string[]
+  /** Content types (root component names) this user's space role may not change: a PUT answers 403. */
+  readOnlyContentTypes?: string[]
 }
 
 export type StoryblokSeed = { spaces: SpaceSeed[]; tokens: TokenGrant[] }

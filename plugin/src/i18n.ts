@@ -81,6 +81,11 @@ const en = {
   keepTheirs: 'Keep theirs',
   useAssistant: 'Use the assistant’s',
   proposalRelease: (name: string) => `For release “${name}”`,
+  signIn: 'Sign in with Storyblok',
+  signInWhy: 'so changes are saved as you, with your permissions.',
+  signedInAs: 'Saving as',
+  signOut: 'Sign out',
+  popupBlocked: 'The sign-in window was blocked: allow popups and try again.',
 }
 
 export type Messages = typeof en
@@ -185,6 +190,11 @@ const de: Messages = {
   keepTheirs: 'Deren Text behalten',
   useAssistant: 'Text des Assistenten verwenden',
   proposalRelease: (name: string) => `Für Release „${name}“`,
+  signIn: 'Mit Storyblok anmelden',
+  signInWhy: 'damit Änderungen als Sie gespeichert werden, mit Ihren Rechten.',
+  signedInAs: 'Gespeichert als',
+  signOut: 'Abmelden',
+  popupBlocked: 'Das Anmeldefenster wurde blockiert: Popups erlauben und erneut versuchen.',
 }
 
 const catalogs: Record<string, Messages> = { en, de }

@@ -5,20 +5,13 @@ type Marshaller = ReturnType<typeof eventStreamSerdeProvider>
 type Message = { headers: Record<string, { type: string; value: unknown }>; body: Uint8Array }
 type Deserializer = (event: Record<string, Message>) => Promise<unknown>
 
-/** ConverseStream events whose payload is plain JSON in exactly the shape the SDK returns. */
-const PLAIN_EVENTS: ReadonlySet<string> = new Set([
-  'messageStart',
-  'contentBlockStart',
-  'contentBlockStop',
-  'messageStop',
-  'metadata',
-])
-
 /**
- * The SDK's event-stream marshaller (frames, CRCs, exceptions unchanged) with a short path for the events of every
- * answer: their JSON payload is parsed once instead of walked through the SDK's schema reader, the largest share of
- * the proxy's own CPU per streamed token. Everything else — exceptions, deltas other than text and tool input, events
- * this code does not know — still goes through the SDK's deserializer, so errors keep their modelled types.
+ * The SDK's event-stream marshaller (frames, CRCs, exceptions unchanged) with a short path for the events that come
+ * once per token — text and tool-input deltas, block stops: their JSON payload is parsed once and the known members
+ * picked, instead of a walk through the SDK's schema reader (a large share of the proxy's own CPU per token). The
+ * result is what the SDK yields (it drops unknown members too, e.g. Bedrock's `p` padding). Everything else —
+ * exceptions, the once-per-answer events, deltas of other kinds, anything unexpected — takes the SDK's deserializer,
+ * so errors keep their modelled types.
  */
 export function bedrockEventStreamSerde(options: SerdeOptions): Marshaller {
   const inner = eventStreamSerdeProvider(options)
@@ -36,23 +29,35 @@ export function bedrockEventStreamSerde(options: SerdeOptions): Marshaller {
   return { deserialize, serialize: (input, serializer) => inner.serialize(input, serializer) } as Marshaller
 }
 
+/** Members Bedrock may send on a per-token event besides the ones kept: the padding that hides the token length. */
+const PADDING = 'p'
+
 function plainEvent(type: string, message: Message, utf8: TextDecoder): Record<string, unknown> | undefined {
+  if (type !== 'contentBlockDelta' && type !== 'contentBlockStop') return undefined
   if (message.headers[':message-type']?.value !== 'event') return undefined
   const contentType = message.headers[':content-type']?.value
   if (contentType !== undefined && contentType !== 'application/json') return undefined
-  if (!PLAIN_EVENTS.has(type) && type !== 'contentBlockDelta') return undefined
   let payload: unknown
   try {
     payload = JSON.parse(utf8.decode(message.body))
   } catch {
     return undefined
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined
-  if (type === 'contentBlockDelta') {
-    // Reasoning deltas carry blobs the SDK decodes from base64: they take the SDK's path.
-    const delta = (payload as { delta?: Record<string, unknown> }).delta
-    const keys = delta && typeof delta === 'object' ? Object.keys(delta) : []
-    if (keys.length !== 1 || (typeof delta?.['text'] !== 'string' && keys[0] !== 'toolUse')) return undefined
-  }
-  return { [type]: payload }
+  if (!isPlainObject(payload)) return undefined
+  const { contentBlockIndex, delta, [PADDING]: _padding, ...rest } = payload
+  if (Object.keys(rest).length > 0) return undefined
+  if (contentBlockIndex !== undefined && typeof contentBlockIndex !== 'number') return undefined
+  const index = contentBlockIndex === undefined ? {} : { contentBlockIndex }
+  if (type === 'contentBlockStop') return delta === undefined ? { contentBlockStop: index } : undefined
+  if (!isPlainObject(delta)) return undefined
+  const keys = Object.keys(delta)
+  if (keys.length !== 1) return undefined
+  if (typeof delta['text'] === 'string') return { contentBlockDelta: { ...index, delta: { text: delta['text'] } } }
+  const toolUse = delta['toolUse']
+  if (isPlainObject(toolUse) && typeof toolUse['input'] === 'string' && Object.keys(toolUse).length === 1)
+    return { contentBlockDelta: { ...index, delta: { toolUse: { input: toolUse['input'] } } } }
+  return undefined
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)

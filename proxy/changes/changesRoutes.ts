@@ -36,7 +36,8 @@ export function changesRoutes(deps: Deps, { guards, tokens, lifecycle }: Changes
   app.post('/api/changes', guards.keyed, async (c) => {
     const body = await parseBody(c, ChangesBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
-    if (!config.storyblok.token) {
+    // Outside shared-token mode the editor's own sign-in writes (the Storyblok port refuses without one).
+    if (config.auth.mode === 'shared-token' && !config.storyblok.token) {
       throw new AppError({
         code: 'not_configured',
         message: 'No Storyblok token is configured, so changes cannot be saved.',

@@ -14,6 +14,8 @@ import { refusalError } from './refusalError.ts'
 import { repairRace } from './repairRace.ts'
 import type { Blok } from '../deps.ts'
 import type { ChangeSet } from '../../shared/contract.ts'
+import { isAppError } from '../http/appError.ts'
+import { noPermission } from '../session/editorStoryblok.ts'
 
 /**
  * Re-reads the saved story right before writing (schemas come from the adapter's cache), lets `change` (apply or
@@ -39,6 +41,8 @@ export async function saveChangeSet(
   const changeSetId = body.changeSetId ?? randomUUID()
   const requestId = c.get('requestId')
   const keyId = c.get('apiKey').id
+  // With a sign-in, the verified Storyblok user (a fact); otherwise what the plugin says (a claim).
+  const editor = c.get('editor')
   const changeOn = (content: Blok, changes: ChangeSet) =>
     change({
       content,
@@ -53,8 +57,10 @@ export async function saveChangeSet(
               entry: {
                 id: changeSetId,
                 at: new Date(clock.now()).toISOString(),
-                // Claims: the client says so; the proxy cannot check them.
-                userId: body.userId ?? null,
+                // A claim unless a sign-in verified it (then userName is set too).
+                userId: editor ? editor.id : (body.userId ?? null),
+                ...(editor ? { userName: editor.name } : {}),
+                // A claim: the client says so; the proxy cannot check it.
                 transcript: body.transcript ?? '',
                 // Facts: what this proxy knows itself.
                 modelId: bedrock.modelId,
@@ -69,7 +75,14 @@ export async function saveChangeSet(
   if (result.type === 'refused') throw refusalError(result.problems)
   if (result.type === 'too_large') throw storyTooLarge(result.bytes)
   const publish = body.publish === true
-  let saved = await storyblok.updateStory(spaceId, storyId, result.content, { publish, signal, releaseId })
+  let saved = await storyblok
+    .updateStory(spaceId, storyId, result.content, { publish, signal, releaseId })
+    .catch((err: unknown) => {
+      // The editor's role refused: name what they may not change.
+      if (editor && isAppError(err) && err.code === 'storyblok_forbidden')
+        throw noPermission(true, err, { story: story.name, contentType: story.content.component })
+      throw err
+    })
   const race = await repairRace(
     { storyblok, log },
     { spaceId, storyId, releaseId, read: story, saved, changes: body.changes, rerun: changeOn, publish, signal },
@@ -85,6 +98,7 @@ export async function saveChangeSet(
   log.info('story write', {
     requestId,
     keyId,
+    ...(editor ? { userId: editor.id, userName: editor.name } : {}),
     spaceId,
     storyId,
     reason,
