@@ -118,7 +118,7 @@ export function conversationRoutes(
           const appError = toAppError(afterShutdown(err, lifecycle))
           if (appError.status >= 500 && appError.code === 'internal')
             log.error('conversation failed', { requestId, cause: err })
-          else log.warn('conversation error', { requestId, code: appError.code })
+          else log.warn('conversation error', { requestId, code: appError.code, message: appError.message })
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
         }
         await emit({ event: 'done', data: {} })

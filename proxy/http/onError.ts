@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import { AppError, toEnvelope } from './appError.ts'
 import type { AppEnv } from './appEnv.ts'
 import type { Log } from '../deps.ts'
+import { publicText } from './publicText.ts'
 
 /** Turns anything thrown into the one JSON envelope; only 5xx are logged, with their cause. */
 export function toAppError(err: unknown): AppError {
@@ -22,6 +23,9 @@ export const onError = (log: Log) =>
     const requestId = c.get('requestId') ?? crypto.randomUUID()
     if (appError.status >= 500) {
       log.error('request failed', { requestId, code: appError.code, path: c.req.path, cause: appError.cause ?? err })
+    } else if (publicText(appError.message) !== appError.message) {
+      // The reply lost account ids, ARNs or internal URLs; the operator still needs them.
+      log.warn('request refused', { requestId, code: appError.code, message: appError.message })
     }
     if (appError.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(appError.retryAfterSeconds)))
     return c.json(toEnvelope(appError, requestId), appError.status)
