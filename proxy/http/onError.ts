@@ -22,7 +22,13 @@ export const onError = (log: Log) =>
     const appError = toAppError(err)
     const requestId = c.get('requestId') ?? crypto.randomUUID()
     if (appError.status >= 500) {
-      log.error('request failed', { requestId, code: appError.code, path: c.req.path, cause: appError.cause ?? err })
+      log.error('request failed', {
+        requestId,
+        code: appError.code,
+        message: appError.message,
+        path: c.req.path,
+        cause: appError.cause ?? err,
+      })
     } else if (publicText(appError.message) !== appError.message) {
       // The reply lost account ids, ARNs or internal URLs; the operator still needs them.
       log.warn('request refused', { requestId, code: appError.code, message: appError.message })

@@ -59,6 +59,22 @@ describe('less to leak', () => {
     expect(world.logs.join('\n')).toContain('arn:aws:sts::123456789012:assumed-role/voice-proxy/session')
   })
 
+  it('keeps internal URLs (the Management API address) out of replies', async () => {
+    const changes = [{ blockUid: DEMO_UIDS.hero, field: 'headline', before: 'x', after: 'y' }]
+    const token = tokenFor(world.deps, changes, { spaceId: DEMO_SPACE_ID, storyId: HOME })
+    world.storyblok.faults.next({ type: 'reset' }, { times: 10 })
+    const res = await fetch(`${world.proxyUrl}/api/changes`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, changes, token }),
+    })
+    const text = await res.text()
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'storyblok_unavailable' } })
+    expect(text).not.toContain(new URL(world.storyblok.url).host)
+    expect(text).toContain('(an internal address)')
+    expect(world.logs.join('\n')).toContain(new URL(world.storyblok.url).host)
+  })
+
   it('answers /ready without a key with ready / not ready only', async () => {
     const anonymous = await fetch(`${world.proxyUrl}/ready`)
     expect(await anonymous.json()).toEqual({ status: 'ready' })
