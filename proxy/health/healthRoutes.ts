@@ -5,6 +5,7 @@ import type { ApiGuards } from '../http/apiGuards.ts'
 import type { Deps } from '../deps.ts'
 import { findApiKey } from '../http/auth.ts'
 import type { Config } from '../loadConfig.ts'
+import { publicModelId } from '../http/publicText.ts'
 
 /** `GET /ready` (public) and the debug-only `GET /api/test-bedrock` (keyed, spends budget). */
 export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guards: ApiGuards): Hono<AppEnv> {
@@ -44,7 +45,7 @@ export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guar
     return c.json({
       ok: true,
       region: bedrock.region,
-      modelId: bedrock.modelId,
+      modelId: publicModelId(bedrock.modelId),
       latencyMs: clock.now() - started,
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens },
     })

@@ -15,3 +15,12 @@ export function publicText(text: string): string {
     .replace(URL_IN_TEXT, (url) => (PUBLIC_URL.test(url) ? url : '(an internal address)'))
     .replace(ACCOUNT_ID, '(an AWS account)')
 }
+
+/**
+ * The model id as replies show it: an ARN (an application inference profile) loses its account and region, keeping
+ * the resource (`application-inference-profile/a1b2c3`); plain ids and profile ids stay as they are.
+ */
+export function publicModelId(modelId: string): string {
+  const arn = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(.+)$/.exec(modelId)
+  return arn?.[1] ?? modelId
+}

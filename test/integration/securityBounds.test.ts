@@ -98,6 +98,32 @@ describe('less to leak', () => {
   })
 })
 
+describe('a model id that is an ARN', () => {
+  let arnWorld: World
+  beforeAll(async () => {
+    arnWorld = await startWorld({
+      env: {
+        BEDROCK_MODEL_ID: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5',
+        BEDROCK_MODEL_FAMILY: 'claude-sonnet-4-6',
+      },
+    })
+  })
+  afterAll(async () => arnWorld?.close())
+
+  it('is shown without its account in meta and usage', async () => {
+    arnWorld.bedrock.script(reply.text('ok'))
+    const res = await fetch(`${arnWorld.proxyUrl}/api/conversation`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ spaceId: DEMO_SPACE_ID, storyId: HOME, messages: [{ role: 'user', content: 'Hi' }] }),
+    })
+    const events = await readSse(res)
+    expect(events.find((e) => e.event === 'meta')?.data.modelId).toBe('application-inference-profile/a1b2c3d4e5')
+    expect(events.find((e) => e.event === 'usage')?.data.modelId).toBe('application-inference-profile/a1b2c3d4e5')
+    expect(JSON.stringify(events)).not.toContain('123456789012')
+  })
+})
+
 describe('bounded WebSocket frames', () => {
   async function openSocket(): Promise<{ ws: WebSocket; texts: string[]; closed: Promise<number> }> {
     const res = await fetch(`${world.proxyUrl}/api/transcribe/ticket`, { method: 'POST', headers: auth })

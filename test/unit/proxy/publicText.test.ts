@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { publicText } from '../../../proxy/http/publicText.ts'
+import { publicModelId, publicText } from '../../../proxy/http/publicText.ts'
 
 describe('publicText', () => {
   it('replaces ARNs, account ids and internal URLs, keeps public documentation links', () => {
@@ -17,5 +17,14 @@ describe('publicText', () => {
     expect(publicText('space 288868932106293 at 1764758400000, 3 fields')).toBe(
       'space 288868932106293 at 1764758400000, 3 fields',
     )
+  })
+})
+
+describe('publicModelId', () => {
+  it('drops account and region from an ARN, keeps profile and model ids', () => {
+    expect(publicModelId('arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5')).toBe(
+      'application-inference-profile/a1b2c3d4e5',
+    )
+    expect(publicModelId('us.anthropic.claude-sonnet-4-6')).toBe('us.anthropic.claude-sonnet-4-6')
   })
 })
