@@ -151,6 +151,38 @@ describe('bounded WebSocket frames', () => {
   })
 })
 
+describe('a wall-clock bound per recording', () => {
+  let shortWorld: World
+  beforeAll(async () => {
+    shortWorld = await startWorld({
+      env: { TRANSCRIBE_MAX_SESSION_SECONDS: '1', TRANSCRIBE_IDLE_TIMEOUT_SECONDS: '5' },
+    })
+  })
+  afterAll(async () => shortWorld?.close())
+
+  it('closes a recording kept open by a trickle of audio with transcribe_too_long', async () => {
+    const res = await fetch(`${shortWorld.proxyUrl}/api/transcribe/ticket`, { method: 'POST', headers: auth })
+    const { url } = (await res.json()) as { url: string }
+    const ws = new WebSocket(url, { headers: { origin: PLUGIN_ORIGIN } })
+    const texts: string[] = []
+    ws.on('message', (data, binary) => void (binary || texts.push(data.toString())))
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)))
+    await new Promise((resolve, reject) => (ws.on('open', resolve), ws.on('error', reject)))
+    ws.send(JSON.stringify({ type: 'start', sampleRate: 16_000, encoding: 'pcm' }))
+    // Two bytes every 100 ms: never idle, far below the audio limit.
+    const trickle = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(new Uint8Array(2)), 100)
+    try {
+      expect(await closed).toBe(4413)
+    } finally {
+      clearInterval(trickle)
+    }
+    expect(texts.map((t) => JSON.parse(t) as { type: string; code?: string }).at(-1)).toMatchObject({
+      type: 'error',
+      code: 'transcribe_too_long',
+    })
+  })
+})
+
 describe('shutdown and story writes', () => {
   it('waits for a running apply past the grace period, so the client gets its undo token', async () => {
     const lifecycle = createLifecycle()
