@@ -1,5 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime'
 import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming'
+import { bedrockRequestHandler } from '../proxy/adapters/bedrockRequestHandler.ts'
 import { isolateAwsEnv, TEST_AWS } from '../dev/awsEnv.ts'
 import { TEST_PROXY_KEY } from '../dev/world.ts'
 import { startBedrockSimulator, type BedrockSimulator } from '../dev/simulators/bedrock.ts'
@@ -86,7 +87,8 @@ export async function startBenchWorld({
   const credentials = { accessKeyId: TEST_AWS.accessKeyId, secretAccessKey: TEST_AWS.secretAccessKey }
   const common = { region: TEST_AWS.region, credentials, authSchemePreference: ['sigv4'], maxAttempts: 1 }
   const direct = {
-    bedrock: new BedrockRuntimeClient({ ...common, endpoint: bedrock.url }),
+    // The same transport as the proxy's client (buildDeps.ts), so the ratio compares the proxy, not two transports.
+    bedrock: new BedrockRuntimeClient({ ...common, endpoint: bedrock.url, requestHandler: bedrockRequestHandler() }),
     transcribe: new TranscribeStreamingClient({ ...common, endpoint: transcribeRelay.url }),
   }
   return {

@@ -179,7 +179,7 @@ export function rowsFromResults(r: Results): Row[] {
       value: c.msPerTurn,
       goal: '≤ 2 ms',
       meets: c.msPerTurn <= 2 && c.errors === 0,
-      detail: `${ms(c.cpuMs)} CPU in ${ms(c.wallMs)}, ${c.concurrency} at a time; demo home story, 40 tokens${c.errors ? `; ${c.errors} errors: ${c.errorSamples.join(', ')}` : ''}`,
+      detail: `${ms(c.cpuMs)} CPU (user ${ms(c.userMs)}, system ${ms(c.systemMs)}) in ${ms(c.wallMs)}, ${c.concurrency} at a time; demo home story, 40 tokens${c.errors ? `; ${c.errors} errors: ${c.errorSamples.join(', ')}` : ''}`,
     })
   }
   if (r.cancel) {

@@ -164,16 +164,16 @@ export function pinProcess(pid: number, cpus: string | undefined): void {
 
 let ticksPerSecond: number | undefined
 
-/** User + system CPU time the process has used so far, in ms, from /proc/<pid>/stat (undefined off Linux). */
-export function cpuTimeMs(pid: number): number | undefined {
+/** CPU time the process has used so far, in ms, user and system, from /proc/<pid>/stat (undefined off Linux). */
+export function cpuTimeMs(pid: number): { user: number; system: number } | undefined {
   try {
     // The command name (field 2) may hold spaces and parentheses: count fields from the last ')'.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // Fields 14 (utime) and 15 (stime) of proc(5); fields[0] is field 3.
-    const ticks = Number(fields[11]) + Number(fields[12])
     ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-    return (ticks / ticksPerSecond) * 1000
+    // Fields 14 (utime) and 15 (stime) of proc(5); fields[0] is field 3.
+    const ms = (field: number) => (Number(fields[field - 3]) / (ticksPerSecond ?? 100)) * 1000
+    return { user: ms(14), system: ms(15) }
   } catch {
     return undefined
   }

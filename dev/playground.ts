@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { simulatedModel } from './playgroundModel.ts'
 import { addPluginField, startWorld } from './world.ts'
-import { DEMO_PAT, DEMO_SPACE_ID } from './simulators/storyblok.ts'
+import { DEMO_EDITOR_PAT, DEMO_SPACE_ID } from './simulators/storyblok.ts'
 
 const fileEnv = existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {}
 const env = { ...fileEnv, ...process.env } as Record<string, string | undefined>
@@ -48,6 +48,7 @@ const world = await startWorld({
       `http://127.0.0.1:${pluginPort}`,
       `http://localhost:${pluginPort}`,
       `http://127.0.0.1:${editorPort}`,
+      `http://localhost:${editorPort}`,
     ].join(','),
     RECORDER_PAGE: join(pluginDir, 'recorder.html'),
     DEBUG: 'true',
@@ -89,7 +90,7 @@ const emulator = await startEmulator({
         token: (env['STORYBLOK_TOKEN'] ?? env['STORYBLOK_OAUTH_TOKEN'])!,
         spaceId: Number(env['STORYBLOK_SPACE_ID']),
       }
-    : { url: world.storyblok.url, token: DEMO_PAT, spaceId: DEMO_SPACE_ID },
+    : { url: world.storyblok.url, token: DEMO_EDITOR_PAT, spaceId: DEMO_SPACE_ID },
 })
 
 console.log(`

@@ -21,9 +21,22 @@ import {
   DEMO_SPACE_ID,
 } from './simulators/storyblok.ts'
 import { startTranscribeSimulator, type TranscribeSimulator } from './simulators/transcribe.ts'
+import {
+  demoOAuthUsers,
+  startStoryblokOAuthSimulator,
+  type OAuthUser,
+  type StoryblokOAuthSimulator,
+} from './simulators/storyblokOAuth.ts'
+import { createServer } from 'node:net'
 import { isolateAwsEnv, TEST_AWS } from './awsEnv.ts'
 
 export const TEST_PROXY_KEY = 'test-proxy-key-0123456789abcdef'
+/** The simulated Storyblok app's OAuth client (AUTH_MODE oauth/both worlds). */
+export const TEST_OAUTH_CLIENT = {
+  clientId: 'sim-voice-assistant-app',
+  clientSecret: 'sim-oauth-client-secret-0123456789',
+}
+export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef0123456789'
 
 export type ServedProxy = { url: string; port: number; close(): Promise<void> }
 
@@ -37,6 +50,8 @@ export type World = {
   bedrock: BedrockSimulator
   transcribe: TranscribeSimulator
   storyblok: StoryblokSimulator
+  /** Storyblok's OAuth server, when the world was started with `oauth`. */
+  oauth?: StoryblokOAuthSimulator
   /** Every JSON log line the proxy wrote. */
   logs: string[]
   close(): Promise<void>
@@ -47,6 +62,11 @@ export type WorldOptions = {
   env?: Record<string, string | undefined>
   bedrock?: BedrockSimulatorOptions
   storyblok?: StoryblokSimulatorOptions
+  /**
+   * Sign in with Storyblok: starts the OAuth simulator and sets AUTH_MODE (default oauth, so without the shared
+   * token), the app's client id/secret, the redirect URI on the proxy and SESSION_SECRET.
+   */
+  oauth?: { mode?: 'oauth' | 'both'; users?: OAuthUser[]; now?: () => number }
   /** Fixed proxy port (the playground); 0 picks a free one. */
   port?: number
   host?: string
@@ -99,6 +119,18 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     startTranscribeSimulator({ secrets }),
     startStoryblokSimulator({ ...opts.storyblok }),
   ])
+  // The redirect URI names the proxy's own port, so the port is chosen before the proxy is configured.
+  const port = opts.port ?? (opts.oauth ? await freePort() : 0)
+  const host = opts.host ?? '127.0.0.1'
+  const redirectUri = `http://${host}:${port}/auth/callback`
+  const oauth = opts.oauth
+    ? await startStoryblokOAuthSimulator({
+        storyblok,
+        clients: [{ ...TEST_OAUTH_CLIENT, redirectUris: [redirectUri] }],
+        users: opts.oauth.users ?? demoOAuthUsers(DEMO_SPACE_ID),
+        ...(opts.oauth.now ? { now: opts.oauth.now } : {}),
+      })
+    : undefined
   const env: Record<string, string | undefined> = {
     PROXY_API_KEYS: TEST_PROXY_KEY,
     STORYBLOK_TOKEN: DEMO_PAT,
@@ -111,6 +143,17 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     STORY_READ_CACHE_MS: '0',
     PLAYGROUND_SIMULATED: 'true',
     HOST: '127.0.0.1',
+    ...(oauth
+      ? {
+          AUTH_MODE: opts.oauth?.mode ?? 'oauth',
+          ...(opts.oauth?.mode === 'both' ? {} : { STORYBLOK_TOKEN: undefined }),
+          STORYBLOK_OAUTH_CLIENT_ID: TEST_OAUTH_CLIENT.clientId,
+          STORYBLOK_OAUTH_CLIENT_SECRET: TEST_OAUTH_CLIENT.clientSecret,
+          STORYBLOK_OAUTH_REDIRECT_URI: redirectUri,
+          STORYBLOK_OAUTH_URL: oauth.oauthUrl,
+          SESSION_SECRET: TEST_SESSION_SECRET,
+        }
+      : {}),
     ...opts.env,
   }
   const config = loadConfig(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')), {
@@ -123,6 +166,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       DEMO_PAT,
       TEST_AWS.secretAccessKey,
       config.storyblok.token?.value ?? '',
+      config.auth.oauth?.clientSecret ?? '',
+      config.auth.sessionSecret ?? '',
       ...config.access.apiKeys.map((k) => k.key),
       ...config.authority.signingSecrets,
     ],
@@ -135,8 +180,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const lifecycle = createLifecycle()
   let app!: App
   const served = await serveApp((upgradeWebSocket) => (app = createApp(deps, { lifecycle, upgradeWebSocket })), {
-    port: opts.port ?? 0,
-    host: opts.host ?? '127.0.0.1',
+    port,
+    host,
     config,
   })
   return {
@@ -149,14 +194,25 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     bedrock,
     transcribe,
     storyblok,
+    ...(oauth ? { oauth } : {}),
     logs,
     async close() {
       await served.close()
       deps.destroy()
-      await Promise.all([bedrock.close(), transcribe.close(), storyblok.close()])
+      await Promise.all([bedrock.close(), transcribe.close(), storyblok.close(), oauth?.close()])
       restoreEnv()
     },
   }
+}
+
+/** A port free right now on loopback (closed again at once). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (typeof address !== 'object' || address === null) throw new Error('no free port')
+  return address.port
 }
 
 /**

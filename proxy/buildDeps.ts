@@ -1,6 +1,7 @@
 import type { Clock, Deps, Log } from './deps.ts'
 import { lazyBedrock, lazyCredentials, lazyStoryblok, lazyTranscribe, once } from './lazyPorts.ts'
 import type { Config } from './loadConfig.ts'
+import { createStoryblokOAuth } from './adapters/storyblokOAuth.ts'
 
 export type BuiltDeps = Deps & {
   /** Loads every adapter and SDK now, so the first editor request does not wait for them. */
@@ -39,15 +40,20 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
   })
 
   const loadBedrock = once(async () => {
-    const [{ BedrockRuntimeClient }, { createBedrock }, base] = await Promise.all([
-      import('@aws-sdk/client-bedrock-runtime'),
-      import('./adapters/bedrock.ts'),
-      common(),
-    ])
+    const [{ BedrockRuntimeClient }, { createBedrock }, { bedrockRequestHandler }, { bedrockEventStreamSerde }, base] =
+      await Promise.all([
+        import('@aws-sdk/client-bedrock-runtime'),
+        import('./adapters/bedrock.ts'),
+        import('./adapters/bedrockRequestHandler.ts'),
+        import('./adapters/bedrockEventStream.ts'),
+        common(),
+      ])
     const client = own(
       new BedrockRuntimeClient({
         ...base,
         ...(config.aws.bedrockEndpoint ? { endpoint: config.aws.bedrockEndpoint } : {}),
+        requestHandler: bedrockRequestHandler(),
+        eventStreamSerdeProvider: bedrockEventStreamSerde,
         // The adapter retries throttling itself, with backoff it can report to the editor.
         maxAttempts: 1,
       }),
@@ -93,10 +99,30 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     })
   })
 
+  const oauth = config.auth.oauth
+  const editorPorts =
+    config.auth.mode === 'shared-token' || !oauth
+      ? {}
+      : {
+          storyblokOAuth: createStoryblokOAuth({ ...oauth, clock }),
+          storyblokAs: (accessToken: string) =>
+            lazyStoryblok(async () => {
+              const { createStoryblok } = await import('./adapters/storyblok.ts')
+              return createStoryblok({
+                oauthToken: accessToken,
+                ...(config.storyblok.apiUrl ? { baseUrl: config.storyblok.apiUrl } : {}),
+                schemaTtlMs: config.storyblok.schemaTtlMs,
+                clock,
+                log,
+              })
+            }),
+        }
+
   return {
     config,
     log,
     clock,
+    ...editorPorts,
     credentials: lazyCredentials(loadCredentials),
     bedrock: lazyBedrock(
       { modelId: config.bedrock.modelId, modelFamily: config.bedrock.modelFamily, region: config.aws.region },

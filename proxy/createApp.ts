@@ -17,6 +17,9 @@ import { healthRoutes } from './health/healthRoutes.ts'
 import { livenessRoutes } from './health/livenessRoutes.ts'
 import { transcriptRoutes } from './transcript/transcriptRoutes.ts'
 import { createChangeTokens } from './authority/changeToken.ts'
+import { authRoutes } from './session/authRoutes.ts'
+import { signInWiring } from './session/signInWiring.ts'
+import { SESSION_HEADER } from '../shared/signInProtocol.ts'
 
 export type App = Hono<AppEnv>
 
@@ -42,8 +45,16 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
     rateLimits = { byKey: createRateLimiter({ clock, perMinute }), byAddress: createRateLimiter({ clock, perMinute }) },
     tokenBudget = createTokenBudget({ clock, limit: config.access.dailyTokenBudget }),
   } = options
-  const guards = apiGuards({ config, rateLimits, tokenBudget })
   const tokens = createChangeTokens({ secrets: config.authority.signingSecrets, clock })
+  const signIn = signInWiring(deps)
+  // From here on the Storyblok port speaks as the signed-in editor wherever a session came with the request.
+  if (signIn.storyblok) deps = { ...deps, storyblok: signIn.storyblok }
+  const guards = apiGuards({
+    config,
+    rateLimits,
+    tokenBudget,
+    ...(signIn.sessions ? { editorSession: signIn.sessions.middleware } : {}),
+  })
   const app = new Hono<AppEnv>()
 
   app.use(
@@ -59,8 +70,8 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
     cors({
       origin: (origin) => (config.access.allowedOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],
-      exposeHeaders: ['Retry-After', 'X-Request-Id'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id', SESSION_HEADER],
+      exposeHeaders: ['Retry-After', 'X-Request-Id', SESSION_HEADER],
       credentials: false,
       maxAge: 600,
     }),
@@ -77,6 +88,7 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   })
 
   app.route('/', healthRoutes(deps, guards))
+  app.route('/', authRoutes(deps, { guards, ...signIn }))
   app.route('/', conversationRoutes(deps, { lifecycle, guards, tokenBudget, tokens }))
   app.route('/', changesRoutes(deps, { guards, tokens, lifecycle }))
   if (upgradeWebSocket) app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards }))

@@ -1,5 +1,6 @@
 import type { Usage } from '../shared/contract.ts'
 import type { Config } from './loadConfig.ts'
+import type { StoryblokOAuth } from './session/storyblokOAuthPort.ts'
 
 // ---------- Bedrock (Claude via Converse / ConverseStream) ----------
 
@@ -97,6 +98,8 @@ export type Story = {
   slug: string
   full_slug?: string
   updated_at: string
+  /** The id of the story's newest version (Management API story field), when the reply carries it. */
+  current_version_id?: number
   content: Blok
   [key: string]: unknown
 }
@@ -126,18 +129,42 @@ export type Component = {
   [key: string]: unknown
 }
 
+/** Where a read or write goes: the main draft, or a release's version of the story. */
+export type StoryTarget = { releaseId?: number | undefined }
+
+/** One entry of GET story_versions (newest first). `content` only when asked for. */
+export type StoryVersion = {
+  id: number
+  createdAt: string
+  userId: number | null
+  /** The author's display name ("friendly_name", else first + last name), or null. */
+  author: string | null
+  releaseId: number | null
+  status: string | null
+  content?: Blok
+}
+
 export interface Storyblok {
-  /** The saved draft of a story. Throws AppError `storyblok_*` on failure. */
-  getStory(spaceId: number, storyId: number, signal?: AbortSignal): Promise<Story>
+  /** The saved draft of a story (of `at.releaseId` when given). Throws AppError `storyblok_*` on failure. */
+  getStory(spaceId: number, storyId: number, signal?: AbortSignal, at?: StoryTarget): Promise<Story>
   /** Component schemas of the space (cached per space for a short TTL by the adapter). */
   getComponents(spaceId: number, signal?: AbortSignal): Promise<Component[]>
-  /** One PUT of the whole story content. Returns the saved story. */
+  /**
+   * One PUT of the whole story content. Returns the saved story. Never sends `force_update`: a story locked by
+   * another user fails with `story_locked`.
+   */
   updateStory(
     spaceId: number,
     storyId: number,
     content: Blok,
-    options?: { publish?: boolean; signal?: AbortSignal },
+    options?: { publish?: boolean; signal?: AbortSignal; releaseId?: number | undefined },
   ): Promise<Story>
+  /** The story's versions, newest first (one page of at most 100). */
+  listVersions(
+    spaceId: number,
+    storyId: number,
+    options?: { releaseId?: number | undefined; perPage?: number; showContent?: boolean; signal?: AbortSignal },
+  ): Promise<StoryVersion[]>
   /** Finds a story by full slug (for the brand-voice guide); null when it does not exist. */
   findStoryBySlug?(spaceId: number, slug: string, signal?: AbortSignal): Promise<Story | null>
 }
@@ -186,6 +213,10 @@ export interface Log {
 
 export type Deps = {
   config: Config
+  /** Storyblok's OAuth server (AUTH_MODE oauth/both). */
+  storyblokOAuth?: StoryblokOAuth
+  /** The Storyblok port with one editor's OAuth access token (AUTH_MODE oauth/both). */
+  storyblokAs?: (accessToken: string) => Storyblok
   bedrock: Bedrock
   storyblok: Storyblok
   transcribe: Transcribe

@@ -37,11 +37,12 @@ export function lazyBedrock(
 export function lazyStoryblok(load: () => Promise<StoryblokAdapter>): StoryblokAdapter {
   const get = once(load)
   return {
-    getStory: async (spaceId, storyId, signal) => (await get()).getStory(spaceId, storyId, signal),
+    getStory: async (spaceId, storyId, signal, at) => (await get()).getStory(spaceId, storyId, signal, at),
     getComponents: async (spaceId, signal) => (await get()).getComponents(spaceId, signal),
     updateStory: async (spaceId, storyId, content, options) =>
       (await get()).updateStory(spaceId, storyId, content, options),
     findStoryBySlug: async (spaceId, slug, signal) => (await get()).findStoryBySlug(spaceId, slug, signal),
+    listVersions: async (spaceId, storyId, options) => (await get()).listVersions(spaceId, storyId, options),
   }
 }
 

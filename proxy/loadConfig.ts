@@ -10,6 +10,10 @@ export const DEFAULT_RECORDER_PAGE = 'plugin/dist/recorder.html'
 export const PRODUCTION_PLUGIN_ORIGIN = 'https://plugins.storyblok.com'
 /** The plugin's own field type (package.json name, the `field_type` of its custom fields). */
 export const DEFAULT_PLUGIN_FIELD_TYPE = 'storyblok-voice-assistant'
+/** Storyblok's OAuth endpoints for apps (authorize, token, user_info), as @storyblok/app-extension-auth uses them. */
+export const DEFAULT_OAUTH_URL = 'https://app.storyblok.com/oauth'
+export const AUTH_MODES = ['shared-token', 'oauth', 'both'] as const
+export type AuthMode = (typeof AUTH_MODES)[number]
 
 export type ApiKey = { key: string; id: string; spaces: number[] | 'all' }
 
@@ -79,6 +83,17 @@ export type Config = {
     bodyLimitBytes: number
     /** Take the client address from the last X-Forwarded-For entry (one trusted load balancer in front). */
     trustProxy: boolean
+  }
+  /**
+   * Who Storyblok sees writing. shared-token: the one STORYBLOK_TOKEN. oauth: each editor's own sign-in, no shared
+   * token. both: the editor's sign-in when there is one; the shared token only for reads.
+   */
+  auth: {
+    mode: AuthMode
+    oauth?: { clientId: string; clientSecret: string; redirectUri: string; baseUrl: string; scope: string }
+    /** Seals sessions and the login cookie (AES-256-GCM keys derived from it). */
+    sessionSecret?: string
+    sessionTtlMs: number
   }
   /** The built companion recorder window GET /recorder serves (relative paths from the working directory). */
   recorder: { pagePath: string }
@@ -153,6 +168,21 @@ const EnvSchema = v.object({
   STORYBLOK_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   STORYBLOK_OAUTH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   STORYBLOK_API_URL: v.optional(url('STORYBLOK_API_URL')),
+  AUTH_MODE: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.picklist(AUTH_MODES, 'AUTH_MODE must be one of shared-token, oauth, both'),
+    ),
+    'shared-token',
+  ),
+  STORYBLOK_OAUTH_CLIENT_ID: v.optional(v.pipe(v.string(), v.trim())),
+  STORYBLOK_OAUTH_CLIENT_SECRET: v.optional(v.pipe(v.string(), v.trim())),
+  STORYBLOK_OAUTH_REDIRECT_URI: v.optional(url('STORYBLOK_OAUTH_REDIRECT_URI')),
+  STORYBLOK_OAUTH_URL: v.optional(url('STORYBLOK_OAUTH_URL')),
+  SESSION_SECRET: v.optional(v.pipe(v.string(), v.trim())),
+  SESSION_TTL_SECONDS: v.optional(intIn('SESSION_TTL_SECONDS', 300, 86_400), '14400'),
   SCHEMA_CACHE_TTL_SECONDS: v.optional(intIn('SCHEMA_CACHE_TTL_SECONDS', 0, 86_400), '60'),
   STORY_READ_CACHE_MS: v.optional(intIn('STORY_READ_CACHE_MS', 0, 60_000), '1000'),
   STYLE_GUIDE_STORY: v.optional(v.pipe(v.string(), v.trim())),
@@ -298,6 +328,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
   const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, '')
   if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+$/.test(publicUrl))
     issues.push('PUBLIC_URL must be an origin like https://voice.example.com (scheme and host, no path)')
+  const auth = authConfig(e, issues)
   if (issues.length > 0) throw new ConfigError(issues)
 
   return {
@@ -360,9 +391,64 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
     },
+    auth,
     recorder: { pagePath: e.RECORDER_PAGE },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     maxConnections: e.MAX_CONNECTIONS,
+  }
+}
+
+type ParsedEnv = v.InferOutput<typeof EnvSchema>
+
+/** AUTH_MODE and what each mode needs; the client secret and session secret are only ever checked, never echoed. */
+function authConfig(e: ParsedEnv, issues: string[]): Config['auth'] {
+  const mode = e.AUTH_MODE
+  const sessionTtlMs = e.SESSION_TTL_SECONDS * 1000
+  if (mode === 'shared-token') return { mode, sessionTtlMs }
+  if (mode === 'oauth' && (e.STORYBLOK_TOKEN || e.STORYBLOK_OAUTH_TOKEN)) {
+    issues.push(
+      "AUTH_MODE=oauth writes only with each editor's own sign-in: unset STORYBLOK_TOKEN/STORYBLOK_OAUTH_TOKEN, or use AUTH_MODE=both to keep the shared token for reads",
+    )
+  }
+  const missing = (
+    [
+      ['STORYBLOK_OAUTH_CLIENT_ID', e.STORYBLOK_OAUTH_CLIENT_ID],
+      ['STORYBLOK_OAUTH_CLIENT_SECRET', e.STORYBLOK_OAUTH_CLIENT_SECRET],
+      ['STORYBLOK_OAUTH_REDIRECT_URI', e.STORYBLOK_OAUTH_REDIRECT_URI],
+    ] as const
+  ).filter(([, value]) => !value)
+  for (const [name] of missing)
+    issues.push(
+      `${name} is required with AUTH_MODE=${mode} (from your app's OAuth settings in Storyblok; docs/STORYBLOK.md)`,
+    )
+  const redirect = e.STORYBLOK_OAUTH_REDIRECT_URI ? new URL(e.STORYBLOK_OAUTH_REDIRECT_URI) : undefined
+  if (redirect && !redirect.pathname.endsWith('/auth/callback'))
+    issues.push(
+      "STORYBLOK_OAUTH_REDIRECT_URI must be this proxy's /auth/callback URL, like https://assistant.example.com/auth/callback",
+    )
+  const loopback = (u: URL) => u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]'
+  if (redirect && redirect.protocol !== 'https:' && !loopback(redirect))
+    issues.push('STORYBLOK_OAUTH_REDIRECT_URI must use https (http only on localhost)')
+  if (!e.SESSION_SECRET || e.SESSION_SECRET.length < 32)
+    issues.push(
+      `SESSION_SECRET is required with AUTH_MODE=${mode}: at least 32 characters (generate one with: openssl rand -hex 32)`,
+    )
+  const baseUrl = (e.STORYBLOK_OAUTH_URL ?? DEFAULT_OAUTH_URL).replace(/\/+$/, '')
+  return {
+    mode,
+    sessionTtlMs,
+    ...(e.SESSION_SECRET ? { sessionSecret: e.SESSION_SECRET } : {}),
+    ...(e.STORYBLOK_OAUTH_CLIENT_ID && e.STORYBLOK_OAUTH_CLIENT_SECRET && e.STORYBLOK_OAUTH_REDIRECT_URI
+      ? {
+          oauth: {
+            clientId: e.STORYBLOK_OAUTH_CLIENT_ID,
+            clientSecret: e.STORYBLOK_OAUTH_CLIENT_SECRET,
+            redirectUri: e.STORYBLOK_OAUTH_REDIRECT_URI,
+            baseUrl,
+            scope: 'read_content write_content',
+          },
+        }
+      : {}),
   }
 }
 
@@ -376,6 +462,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     // What the proxy assumes about the model (docs/AWS_SETUP.md#model-capabilities); "unknown" means conservative.
     modelFamily: modelCapabilities(config.bedrock.modelId, config.bedrock.modelFamily).family,
     storyblokAuth: config.storyblok.token ? `set (${config.storyblok.token.kind})` : 'not set',
+    authMode: config.auth.mode,
+    ...(config.auth.oauth
+      ? { oauthClient: 'set', oauthRedirectUri: config.auth.oauth.redirectUri, oauthUrl: config.auth.oauth.baseUrl }
+      : {}),
     storyblokApi: config.storyblok.apiUrl ?? 'by space region',
     proxyKeys: config.access.apiKeys.length,
     changeSigning: config.authority.signingSecretGenerated

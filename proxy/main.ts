@@ -46,6 +46,8 @@ const log = createLog({
   level: config.logLevel,
   secrets: [
     config.storyblok.token?.value ?? '',
+    config.auth.oauth?.clientSecret ?? '',
+    config.auth.sessionSecret ?? '',
     ...config.access.apiKeys.map((k) => k.key),
     ...config.authority.signingSecrets,
     // AWS credentials stay out of Config (the SDK reads them), but the logger must still know their values.

@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot'
 import type { ErrorCode } from './errorCodes.ts'
+import type { HistoryChange } from './historyEntry.ts'
 
 export const MAX_MESSAGES = 40
 export const MAX_MESSAGE_CHARS = 8_000
@@ -92,6 +93,55 @@ export const ChangesBodySchema = v.strictObject({
 })
 export type ChangesBody = v.InferOutput<typeof ChangesBodySchema>
 
+/** POST /api/changes/history: the assistant's change sets of one story, read from Storyblok's story versions. */
+export const LedgerBodySchema = v.strictObject({
+  spaceId: Id,
+  storyId: Id,
+  /** The plugin's own field, where each write records its change set. */
+  historyField: v.strictObject({ blockUid: ShortString(100), field: ShortString(200) }),
+  releaseId: v.optional(ReleaseId),
+})
+export type LedgerBody = v.InferOutput<typeof LedgerBodySchema>
+
+/** Who saved a version, and when. */
+export type VersionRef = { versionId: number; author: string | null; at: string }
+
+/**
+ * One change set of the assistant as the story's versions show it.
+ * - `applied`: every field still holds the assistant's value;
+ * - `undone`: an undo of it was written;
+ * - `reverted`: every field holds its `before` again and no undo was written — a save of an older open copy (a
+ *   "stale save") put them back; `restore` re-applies it on the current text;
+ * - `edited`: some fields were changed since (by hand); `undo` still reverts the others.
+ */
+export type LedgerChangeSet = {
+  id: string
+  at: string
+  transcript: string
+  modelId: string
+  /** The write that recorded it (null when only the current content holds it). */
+  written: VersionRef | null
+  changes: HistoryChange[]
+  state: 'applied' | 'undone' | 'reverted' | 'edited'
+  revertedBy?: VersionRef
+  /** The inverse change set (send with `undoToken`); empty when undone. */
+  undo: ChangeSet
+  /** Signed by the proxy, which read this change set from the story's versions itself: send it with `undo`. */
+  undoToken?: string
+  /** Only when `reverted`: the change set again, against the current text (send with `restoreToken`). */
+  restore?: ChangeSet
+  restoreToken?: string
+}
+
+/** 200 reply of POST /api/changes/history. Newest first. */
+export type LedgerResult = {
+  storyId: number
+  releaseId: number | null
+  /** The story's updated_at the states were computed against. */
+  version: string
+  changeSets: LedgerChangeSet[]
+}
+
 // ---------- Proposals ----------
 
 /** One proposed change to one field, as shown in the plugin's preview. */
@@ -116,6 +166,8 @@ export type Proposal = {
   storyId: number
   /** The story's updated_at the proposal was made against. */
   baseVersion: string
+  /** The release whose copy of the story the proposal was made against (absent: the main draft). */
+  releaseId?: number
   changes: Change[]
   /** A question back to the editor when the request was ambiguous. */
   question?: string
@@ -192,8 +244,15 @@ export type ChangesResult = {
   undo: ChangeSet
   /** Signed by the proxy: send it with `undo` (as `token`) to undo this write; absent after an undo. */
   undoToken?: string
-  /** Undo only: fields a human changed since the apply, left alone. */
+  /**
+   * Undo: fields a human changed since the apply, left alone. Apply: fields another writer saved between the
+   * proxy's read and its write (see `raced`); theirs were kept, `actual` is their value.
+   */
   conflicts?: Conflict[]
+  /** Another save landed between the proxy's read and its write; its fields were restored with one more write. */
+  raced?: VersionRef & { restored: boolean }
+  /** The release written to, when not the main draft. */
+  releaseId?: number
 }
 
 export type Conflict = { blockUid: string; field: string; language?: string; expected: unknown; actual: unknown }

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'budget_exceeded',
   'conflict',
+  'story_locked',
   'invalid_change',
   'change_token_invalid',
   'change_token_expired',
@@ -45,6 +46,8 @@ export const ERROR_CODES = [
   'storyblok_rate_limited',
   'storyblok_rejected',
   'storyblok_unavailable',
+  'signin_required',
+  'signin_failed',
   'shutting_down',
   'internal',
 ] as const

@@ -11,8 +11,13 @@ export type HistoryEntry = {
   id: string
   /** ISO time of the write. */
   at: string
-  /** Claimed by the client (the editor's Storyblok user id as the plugin saw it); not verified. */
+  /**
+   * The editor's Storyblok user id: verified when a sign-in wrote the entry (then `userName` is set too), otherwise
+   * claimed by the client (the id the plugin saw) and not verified.
+   */
   userId: number | null
+  /** The verified Storyblok user's name, when a sign-in wrote the entry (AUTH_MODE oauth/both). */
+  userName?: string
   /** Claimed by the client. */
   transcript: string
   modelId: string

@@ -8,6 +8,9 @@ export type CpuPerTurnResult = {
   /** P9: proxy process CPU time (user + system) over the measured turns ÷ turns. */
   msPerTurn: number
   cpuMs: number
+  /** The same CPU time split: user (JavaScript, parsing, crypto) and system (the kernel: socket writes and reads). */
+  userMs: number
+  systemMs: number
   wallMs: number
   errors: number
   errorSamples: string[]
@@ -44,8 +47,10 @@ export async function measureCpuPerTurn(
   return {
     turns,
     concurrency,
-    msPerTurn: (after - before) / turns,
-    cpuMs: after - before,
+    msPerTurn: (after.user + after.system - before.user - before.system) / turns,
+    cpuMs: after.user + after.system - before.user - before.system,
+    userMs: after.user - before.user,
+    systemMs: after.system - before.system,
     wallMs,
     errors: failed.length,
     errorSamples: [...new Set(failed.map((t) => t.error ?? 'unknown'))].slice(0, 5),

@@ -2,6 +2,12 @@
  * The local Storyblok editor emulator (browser side). Speaks the real container protocol of @storyblok/field-plugin
  * 1.7.1 to the plugin in a cross-origin iframe: loaded/state-changed with the full state, get-context with the draft
  * story, heightChange, update. Stories come from the Storyblok simulator through this page's own server (/sim/...).
+ *
+ * Like the Visual Editor it keeps an open copy of the story (shown in the canvas): "Save" sends that copy back
+ * whole, however old it is — which is how a save after an API write reverts it. Query switches: `release` (+
+ * `releaseName`) opens a release's copy; `sandbox=1` answers get-context without a callback id, as Storyblok's
+ * official field-plugin sandbox does; `lockedBy` shows the banner of a story another user has locked (the lock itself
+ * lives in the Management API simulator).
  */
 export {}
 
@@ -28,6 +34,10 @@ let saved: Story | undefined
 let draft: Story | undefined
 let model: unknown = ''
 let isModalOpen = false
+const releaseId = params.get('release') ? Number(params.get('release')) : undefined
+const releaseName = params.get('releaseName') ?? `Release ${releaseId ?? ''}`
+const sandbox = params.get('sandbox') === '1'
+const releaseQuery = () => (releaseId ? `?release_id=${releaseId}` : '')
 
 function log(line: string) {
   const el = $('log')
@@ -47,8 +57,21 @@ function state(): Msg {
     token: null,
     isAIEnabled: false,
     isModalOpen,
-    releases: [],
-    releaseId: undefined,
+    releases: releaseId
+      ? [
+          {
+            id: releaseId,
+            name: releaseName,
+            created_at: '',
+            release_at: '',
+            released: false,
+            uuid: '',
+            branches_to_deploy: [],
+            timezone: 'UTC',
+          },
+        ]
+      : [],
+    releaseId,
     model,
     story: JSON.parse(JSON.stringify(story)),
     schema: {
@@ -88,9 +111,10 @@ window.addEventListener('message', ({ origin, data }: MessageEvent) => {
       if (frame && typeof data['height'] === 'number') frame.style.height = `${data['height']}px`
       return
     case 'getContext':
+      // Storyblok's sandbox answers without the callback id, so the library never resolves requestContext().
       return reply({
         action: 'get-context',
-        callbackId: cb,
+        ...(sandbox ? {} : { callbackId: cb }),
         story: JSON.parse(JSON.stringify(draft ?? { content: {} })),
       })
     case 'getUserContext':
@@ -115,6 +139,43 @@ function showModel() {
 function markDirty() {
   const dirty = JSON.stringify(draft?.content) !== JSON.stringify(saved?.content)
   $('dirty').textContent = dirty ? 'Unsaved changes' : 'Saved'
+  showCanvas()
+}
+
+/** Plain text of a richtext document (enough for the canvas). */
+function richText(node: unknown): string {
+  if (!isRecord(node)) return ''
+  if (typeof node['text'] === 'string') return node['text']
+  const parts = Array.isArray(node['content']) ? node['content'].map(richText) : []
+  return parts.join(node['type'] === 'doc' ? '\n' : '')
+}
+
+/** The open copy as the editor's preview would show it: every block with its text fields. */
+function showCanvas() {
+  const rows: HTMLElement[] = []
+  const walk = (node: unknown, depth: number) => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth))
+    if (!isRecord(node) || typeof node['component'] !== 'string') return
+    const block = document.createElement('div')
+    block.className = 'block'
+    block.style.marginLeft = `${depth * 12}px`
+    block.dataset['uid'] = String(node['_uid'] ?? '')
+    const title = Object.assign(document.createElement('div'), { className: 'muted', textContent: node['component'] })
+    block.append(title)
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('_') || key === 'component' || key === config.fieldName) continue
+      const text = typeof value === 'string' ? value : isRecord(value) && value['type'] === 'doc' ? richText(value) : ''
+      if (!text) continue
+      const line = document.createElement('div')
+      line.dataset['field'] = key
+      line.append(Object.assign(document.createElement('b'), { textContent: `${key}: ` }), text)
+      block.append(line)
+    }
+    rows.push(block)
+    for (const value of Object.values(node)) if (typeof value === 'object') walk(value, depth + 1)
+  }
+  walk(draft?.content, 0)
+  $('canvas').replaceChildren(...rows)
 }
 
 /** Like Storyblok: opening a story (re)creates the field's iframe with a fresh uid. */
@@ -144,7 +205,7 @@ function textTargets(node: unknown, path: string, out: Array<{ uid: string; fiel
 }
 
 async function loadStory(id: number) {
-  const res = await fetch(`/sim/stories/${id}`)
+  const res = await fetch(`/sim/stories/${id}${releaseQuery()}`)
   const body: unknown = await res.json()
   if (!isRecord(body) || !isRecord(body['story'])) throw new Error(`could not load story ${id}`)
   saved = body['story'] as Story
@@ -192,10 +253,11 @@ $('edit-apply').addEventListener('click', () => {
 
 $('save').addEventListener('click', async () => {
   if (!draft) return
-  const res = await fetch(`/sim/stories/${draft.id}`, {
+  // The whole open copy, as the Visual Editor saves it.
+  const res = await fetch(`/sim/stories/${draft.id}${releaseQuery()}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ story: { content: draft.content } }),
+    body: JSON.stringify({ story: { content: draft.content }, ...(releaseId ? { release_id: releaseId } : {}) }),
   })
   log(`saved: ${res.status}`)
   if (res.ok) await loadStory(draft.id)
@@ -213,6 +275,13 @@ $('options-apply').addEventListener('click', () => {
 })
 
 $('field-name').textContent = config.fieldName
+const banners = [
+  releaseId ? `Release: ${releaseName}` : '',
+  sandbox ? 'Sandbox mode: get-context is answered without a callback id' : '',
+  params.get('lockedBy') ? `Locked: ${params.get('lockedBy')} is editing this story` : '',
+].filter(Boolean)
+$('banner').textContent = banners.join(' · ')
+$('banner').hidden = banners.length === 0
 $('plugin-origin').textContent = pluginOrigin
 $<HTMLTextAreaElement>('options').value = JSON.stringify(options, null, 2)
 $<HTMLSelectElement>('lang').value = params.get('lang') ?? 'en'

@@ -85,10 +85,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const pluginPort = await listenOn(pluginServer, opts.pluginPort ?? 0)
   const pluginOrigin = `http://localhost:${pluginPort}`
 
-  async function simulator(req: IncomingMessage, res: ServerResponse, rest: string) {
+  async function simulator(req: IncomingMessage, res: ServerResponse, rest: string, search: string) {
     const sb = current.storyblok
     if (!sb) return send(res, 503, 'application/json', JSON.stringify({ error: 'no Storyblok configured' }))
-    const target = `${sb.url.replace(/\/$/, '')}/v1/spaces/${sb.spaceId}/stories${rest}`
+    // The query goes along (release_id): the editor reads and saves a release's copy like Storyblok does.
+    const target = `${sb.url.replace(/\/$/, '')}/v1/spaces/${sb.spaceId}/stories${rest}${search}`
     const body = req.method === 'PUT' ? await readBody(req) : undefined
     const upstream = await fetch(target, {
       method: req.method ?? 'GET',
@@ -128,7 +129,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     }
     const sim = /^\/sim\/stories(\/\d+)?$/.exec(path)
     if (sim && (req.method === 'GET' || (req.method === 'PUT' && sim[1]))) {
-      simulator(req, res, sim[1] ?? '').catch((err: unknown) =>
+      simulator(req, res, sim[1] ?? '', new URL(req.url ?? '/', 'http://x').search).catch((err: unknown) =>
         send(res, 502, 'application/json', JSON.stringify({ error: String(err) })),
       )
       return
@@ -144,7 +145,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       s.close(() => resolve())
     })
   return {
-    editorUrl: `http://127.0.0.1:${editorPort}/`,
+    // Same site as the plugin (localhost, another port: still cross-origin), as app.storyblok.com and
+    // plugins.storyblok.com are: Chromium gives a cross-site iframe no storage, Storyblok's plugin has sessionStorage.
+    editorUrl: `http://localhost:${editorPort}/`,
     pluginUrl: `${pluginOrigin}/`,
     pluginOrigin,
     configure(next) {

@@ -4,18 +4,31 @@ import type { Blok, Component, Story } from '../../proxy/deps.ts'
 import { listen, readBody, writeHead } from './listen.ts'
 import { findBlock, isBlok, isRecord, validateContent, withUids } from './storyblokContent.ts'
 import { storyblokDemoSeed, type SeedStory, type StoryblokSeed, type TokenGrant } from './storyblokSeed.ts'
+import {
+  createVersionStore,
+  DEMO_USERS,
+  type SimRelease,
+  type SimUser,
+  type SimVersion,
+  type VersionStore,
+} from './storyblokVersions.ts'
 
 export * from './storyblokSeed.ts'
+export * from './storyblokVersions.ts'
 export { findBlock } from './storyblokContent.ts'
 
 /**
  * In-memory Storyblok Management API on 127.0.0.1 for tests, the playground and the browser suites.
  *
- * Routes: GET/PUT /v1/spaces/:space/stories/:id, GET /v1/spaces/:space/stories (with_slug, by_slugs, starts_with;
- * no content, like the real list), GET /v1/spaces/:space/components.
+ * Routes: GET/PUT /v1/spaces/:space/stories/:id (`release_id` on both), GET /v1/spaces/:space/stories (with_slug,
+ * by_slugs, starts_with; no content, like the real list), GET /v1/spaces/:space/components,
+ * GET /v1/spaces/:space/story_versions (by_story_id, by_release_id, page, per_page ≤ 100, show_content) and
+ * GET /v1/spaces/:space/stories/:id/restore_with?version=.
  * Behaviour reproduced from the reference (§6): bare PAT vs `Bearer` OAuth header, 401/403/404 bodies, a fixed
  * 1 s per-token rate limit with Storyblok's 429 body, Rails-style 422s (numbers as strings, content-type root,
- * 5 MB story), `updated_at` strictly increasing per save, `current_version_id` incremented.
+ * 5 MB story), `updated_at` strictly increasing per save, `current_version_id` incremented. Every save records a
+ * version (author: the token's user, or the human editor for editField/saveContent/afterNextGet); a release keeps
+ * its own copy of a story; a story locked by another user refuses a PUT without `force_update` (422, assumed).
  */
 
 export type SimStory = Story & {
@@ -29,9 +42,11 @@ export type SimStory = Story & {
   unpublished_changes: boolean
   current_version_id: number
   is_folder: false
+  /** Who saved last (the token's user; absent for seeded stories). */
+  last_author?: { id: number; userid: string; friendly_name: string }
 }
 
-export type SimSpace = { id: number; components: Component[]; stories: Map<number, SimStory> }
+export type SimSpace = { id: number; components: Component[]; stories: Map<number, SimStory>; versions: VersionStore }
 
 export type RecordedRequest = {
   method: string
@@ -94,15 +109,36 @@ export type StoryblokSimulator = {
      * so a write based on that read races a concurrent edit.
      */
     afterNextGet(spaceId: number, storyId: number, edit: (content: Blok) => void): void
+    /**
+     * Holds the next PUT of this story until `release()`: `arrived` resolves when it is in, so another writer (a
+     * second proxy instance) can read and write meanwhile.
+     */
+    holdNextPut(spaceId: number, storyId: number): { arrived: Promise<void>; release(): void }
     clear(): void
   }
-  /** Deep copy of the saved story, or undefined. */
-  getStory(spaceId: number, storyId: number): SimStory | undefined
-  /** Inserts or replaces a story as is (no validation, no version bump unless `touch`). */
+  /** Deep copy of the saved story (of a release: its copy, or the main draft while it has none), or undefined. */
+  getStory(spaceId: number, storyId: number, at?: { releaseId?: number }): SimStory | undefined
+  /**
+   * Inserts or replaces a story as is (no validation, no version bump unless `touch`). Its version list restarts
+   * with one version holding this content; release copies and a lock of it are dropped.
+   */
   setStory(spaceId: number, story: SeedStory | SimStory, options?: { touch?: boolean }): SimStory
   /** A human edit in the Visual Editor followed by Save: sets one field of one block, bumps updated_at/version. */
-  editField(spaceId: number, storyId: number, blockUid: string, field: string, value: unknown): SimStory
+  editField(spaceId: number, storyId: number, blockUid: string, field: string, value: unknown, as?: HumanSave): SimStory
+  /**
+   * The Visual Editor's Save: the whole content of the copy it has open goes back as is, however old that copy is
+   * (this is how a save after an API write reverts it).
+   */
+  saveContent(spaceId: number, storyId: number, content: Blok, as?: HumanSave): SimStory
+  /** The story's versions, newest first, with content (all releases unless `releaseId` filters like the API). */
+  versions(spaceId: number, storyId: number, at?: { releaseId?: number }): SimVersion[]
+  createRelease(spaceId: number, name: string): SimRelease
+  /** Content locking: another user has the story open; a PUT without force_update is refused. null unlocks. */
+  lockStory(spaceId: number, storyId: number, by: SimUser | null): void
 }
+
+/** Who saves, and where: default the editor at the screen, in the main draft. */
+export type HumanSave = { user?: SimUser; releaseId?: number }
 
 const MAX_REQUEST_BYTES = 20 * 1024 * 1024
 
@@ -117,6 +153,9 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
   const requests: RecordedRequest[] = []
   const queued: QueuedFault[] = []
   const afterGet: Array<{ spaceId: number; storyId: number; edit: (content: Blok) => void }> = []
+  type Hold = { spaceId: number; storyId: number; arrive: () => void; released: Promise<void>; release: () => void }
+  const holds: Hold[] = []
+  const userOf = (grant: TokenGrant): SimUser => grant.user ?? DEMO_USERS.token
   const windows = new Map<string, { second: number; count: number }>()
   let lastSaveMs = 0
 
@@ -137,9 +176,34 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     }
   }
 
+  const firstVersion = (space: SimSpace, story: SimStory) =>
+    space.versions.reset(story.id, {
+      id: story.current_version_id,
+      created_at: story.updated_at,
+      user_id: DEMO_USERS.editor.id,
+      user: DEMO_USERS.editor,
+      content: story.content,
+    })
+
   for (const sp of seed.spaces) {
-    spaces.set(sp.spaceId, { id: sp.spaceId, components: structuredClone(sp.components), stories: new Map() })
-    for (const s of sp.stories) spaces.get(sp.spaceId)?.stories.set(s.id, toSimStory(s))
+    const space: SimSpace = {
+      id: sp.spaceId,
+      components: structuredClone(sp.components),
+      stories: new Map(),
+      versions: createVersionStore(),
+    }
+    spaces.set(sp.spaceId, space)
+    for (const s of sp.stories) {
+      const story = toSimStory(s)
+      space.stories.set(s.id, story)
+      firstVersion(space, story)
+    }
+  }
+
+  const requireSpace = (spaceId: number): SimSpace => {
+    const space = spaces.get(spaceId)
+    if (!space) throw new Error(`simulator: no space ${spaceId}`)
+    return space
   }
 
   const requireStory = (spaceId: number, storyId: number): SimStory => {
@@ -148,10 +212,39 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     return story
   }
 
-  const save = (story: SimStory, content: Blok, publish: boolean) => {
+  /** The story as read in a release: the release's copy over the main story, or the main story itself. */
+  const view = (space: SimSpace, story: SimStory, releaseId: number | undefined): SimStory => {
+    const copy = releaseId === undefined ? undefined : space.versions.copy(releaseId, story.id)
+    return copy ? { ...story, ...structuredClone(copy) } : story
+  }
+
+  /** Every save: the new content (of the main draft or of a release's copy) and one version by `user`. */
+  const save = (
+    space: SimSpace,
+    story: SimStory,
+    content: Blok,
+    { publish = false, user = DEMO_USERS.editor as SimUser, releaseId = undefined as number | undefined } = {},
+  ): SimStory => {
+    const updatedAt = nextTimestamp()
+    const id = space.versions.nextId(story.id, story.current_version_id)
+    space.versions.record({
+      id,
+      created_at: updatedAt,
+      user_id: user.id,
+      user,
+      story_id: story.id,
+      status: publish && releaseId === undefined ? 'published' : 'draft',
+      release_id: releaseId ?? null,
+      content,
+    })
+    if (releaseId !== undefined) {
+      space.versions.setCopy(releaseId, story.id, { content, updated_at: updatedAt, current_version_id: id })
+      return view(space, story, releaseId)
+    }
     story.content = content
-    story.updated_at = nextTimestamp()
-    story.current_version_id += 1
+    story.updated_at = updatedAt
+    story.current_version_id = id
+    story.last_author = { id: user.id, userid: `user${user.id}`, friendly_name: user.friendly_name }
     if (publish) {
       story.published = true
       story.published_at = story.updated_at
@@ -160,6 +253,17 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     } else {
       story.unpublished_changes = true
     }
+    return story
+  }
+
+  const humanSave = (spaceId: number, storyId: number, edit: (content: Blok) => Blok, as: HumanSave = {}) => {
+    const space = requireSpace(spaceId)
+    const story = requireStory(spaceId, storyId)
+    if (as.releaseId !== undefined && !space.versions.hasRelease(as.releaseId)) {
+      throw new Error(`simulator: no release ${as.releaseId}`)
+    }
+    const content = edit(structuredClone(view(space, story, as.releaseId).content))
+    return structuredClone(save(space, story, content, { user: as.user ?? DEMO_USERS.editor, releaseId: as.releaseId }))
   }
 
   const sim: StoryblokSimulator = {
@@ -177,35 +281,56 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
       latencyMs: 0,
       next: (fault, match = {}) => void queued.push({ fault, match, left: match.times ?? 1 }),
       afterNextGet: (spaceId, storyId, edit) => void afterGet.push({ spaceId, storyId, edit }),
+      holdNextPut: (spaceId, storyId) => {
+        let arrive = () => {}
+        let release = () => {}
+        const arrived = new Promise<void>((r) => (arrive = r))
+        const released = new Promise<void>((r) => (release = r))
+        holds.push({ spaceId, storyId, arrive, released, release })
+        return { arrived, release }
+      },
       clear: () => {
         queued.splice(0)
         afterGet.splice(0)
+        for (const h of holds.splice(0)) h.release()
         sim.faults.latencyMs = 0
       },
     },
-    getStory: (spaceId, storyId) => {
-      const s = spaces.get(spaceId)?.stories.get(storyId)
-      return s ? structuredClone(s) : undefined
+    getStory: (spaceId, storyId, { releaseId } = {}) => {
+      const space = spaces.get(spaceId)
+      const s = space?.stories.get(storyId)
+      return space && s ? structuredClone(view(space, s, releaseId)) : undefined
     },
     setStory: (spaceId, story, { touch = false } = {}) => {
-      const space = spaces.get(spaceId)
-      if (!space) throw new Error(`simulator: no space ${spaceId}`)
+      const space = requireSpace(spaceId)
       const stored = toSimStory(story)
       if (touch) {
         stored.updated_at = nextTimestamp()
         stored.current_version_id += 1
       }
       space.stories.set(stored.id, stored)
+      firstVersion(space, stored)
       return structuredClone(stored)
     },
-    editField: (spaceId, storyId, blockUid, field, value) => {
-      const story = requireStory(spaceId, storyId)
-      const content = structuredClone(story.content)
-      const block = findBlock(content, blockUid)
-      if (!block) throw new Error(`simulator: no block ${blockUid} in story ${storyId}`)
-      block[field] = structuredClone(value)
-      save(story, content, false)
-      return structuredClone(story)
+    editField: (spaceId, storyId, blockUid, field, value, as) =>
+      humanSave(
+        spaceId,
+        storyId,
+        (content) => {
+          const block = findBlock(content, blockUid)
+          if (!block) throw new Error(`simulator: no block ${blockUid} in story ${storyId}`)
+          block[field] = structuredClone(value)
+          return content
+        },
+        as,
+      ),
+    saveContent: (spaceId, storyId, content, as) => humanSave(spaceId, storyId, () => structuredClone(content), as),
+    versions: (spaceId, storyId, { releaseId } = {}) =>
+      requireSpace(spaceId).versions.list({ storyId, releaseId, page: 1, perPage: Number.MAX_SAFE_INTEGER }).items,
+    createRelease: (spaceId, name) => requireSpace(spaceId).versions.createRelease(name),
+    lockStory: (spaceId, storyId, by) => {
+      requireStory(spaceId, storyId)
+      requireSpace(spaceId).versions.lock(storyId, by)
     },
   }
 
@@ -227,7 +352,9 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
     const bearer = /^Bearer (.+)$/.exec(header)
     const token = bearer ? bearer[1] : header
     const grant = sim.tokens.find((t) => t.token === token && t.kind === (bearer ? 'oauth' : 'pat'))
-    return grant ? { grant, auth: grant.kind } : { auth: 'invalid' }
+    // An expired or revoked OAuth access token is answered like an unknown one.
+    const live = grant && (grant.expiresAt === undefined || now() < grant.expiresAt)
+    return grant && live ? { grant, auth: grant.kind } : { auth: 'invalid' }
   }
 
   function overRateLimit(token: string): boolean {
@@ -326,35 +453,71 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
         headers: { total: String(list.length), 'per-page': '25' },
       })
     }
-    const sm = /^\/stories\/(\d+)$/.exec(rest)
+    if (method === 'GET' && rest === '/story_versions') return send(listVersions(space, url.searchParams))
+    const sm = /^\/stories\/(\d+)(\/restore_with)?$/.exec(rest)
     const story = sm ? space.stories.get(Number(sm[1])) : undefined
     if (!sm || (method !== 'GET' && method !== 'PUT')) return send({ status: 404, body: { error: 'Not found' } })
     if (!story) return send({ status: 404, body: { error: 'This record could not be found' } })
+    const put = isRecord(rec.body) ? rec.body : undefined
+    const releaseParam = put?.release_id ?? url.searchParams.get('release_id')
+    const releaseId = releaseParam === undefined || releaseParam === null ? undefined : Number(releaseParam)
+    if (releaseId !== undefined && !space.versions.hasRelease(releaseId)) {
+      return send({ status: 404, body: { error: 'This record could not be found' } })
+    }
+
+    if (method === 'GET' && sm[2]) {
+      // Restoring a version is a save like any other: a new version by the caller with the old content.
+      const version = space.versions.find(story.id, Number(url.searchParams.get('version')))
+      if (!version) return send({ status: 404, body: { error: 'This record could not be found' } })
+      const restored = save(space, story, version.content, {
+        user: userOf(grant),
+        releaseId: version.release_id ?? undefined,
+      })
+      return send({ status: 200, body: { story: restored } })
+    }
 
     if (method === 'GET') {
-      send({ status: 200, body: { story } })
+      send({ status: 200, body: { story: view(space, story, releaseId) } })
       const i = afterGet.findIndex((h) => h.spaceId === spaceId && h.storyId === story.id)
       if (i >= 0) {
         const [hook] = afterGet.splice(i, 1)
-        const content = structuredClone(story.content)
+        const content = structuredClone(view(space, story, releaseId).content)
         hook?.edit(content)
-        save(story, content, false)
+        save(space, story, content, { releaseId })
       }
       return
     }
 
-    const put = rec.body
-    if (!isRecord(put) || !isRecord(put.story)) return send({ status: 422, body: { story: ["can't be blank"] } })
-    const content = put.story.content ?? story.content
+    const hold = holds.find((h) => h.spaceId === spaceId && h.storyId === story.id)
+    if (hold) {
+      holds.splice(holds.indexOf(hold), 1)
+      hold.arrive()
+      await hold.released
+    }
+    // A collaborator's role decides what their OAuth token may change (assumed body: the one of a space 403).
+    const mayWrite = grant.scope === undefined || grant.scope.includes('write_content')
+    if (!mayWrite || grant.readOnlyContentTypes?.includes(story.content.component)) {
+      return send({ status: 403, body: { message: 'Forbidden' } })
+    }
+    if (!put || !isRecord(put.story)) return send({ status: 422, body: { story: ["can't be blank"] } })
+    const lockedBy = space.versions.lockedBy(story.id)
+    if (lockedBy && !truthy(put.force_update)) {
+      // Assumed shape: Storyblok documents force_update for locked stories, not the refusal's status or text.
+      return send({
+        status: 422,
+        body: { error: `The story is locked: ${lockedBy.friendly_name} is editing it.` },
+      })
+    }
+    const content = put.story.content ?? view(space, story, releaseId).content
     const problem = validateContent(content, space.components, story)
     if (problem || !isBlok(content)) return send({ status: 422, body: problem })
     const publish = truthy(put.publish ?? url.searchParams.get('publish'))
-    save(story, withUids(structuredClone(content)), publish)
+    const saved = save(space, story, withUids(structuredClone(content)), { publish, user: userOf(grant), releaseId })
     if (typeof put.story.name === 'string') story.name = put.story.name
     const after = takeFault(method, url.pathname, 'afterWrite')
     if (after?.type === 'reset') return destroy()
     if (after?.type === 'status') return send(faultReply(after))
-    return send({ status: 200, body: { story } })
+    return send({ status: 200, body: { story: saved } })
   }
 
   const server = await listen((req, res) => {
@@ -368,6 +531,27 @@ export async function startStoryblokSimulator(opts: StoryblokSimulatorOptions = 
   sim.url = server.url
   sim.close = () => server.close() // destroys every socket, hung ones included
   return sim
+}
+
+/** GET story_versions: newest first, paged like the other lists (`total`/`per-page` headers), content on request. */
+function listVersions(space: SimSpace, q: URLSearchParams): Reply {
+  const storyId = Number(q.get('by_story_id'))
+  if (!Number.isInteger(storyId) || storyId <= 0) return { status: 422, body: { by_story_id: ["can't be blank"] } }
+  const perPage = Math.min(100, Math.max(1, Number(q.get('per_page') ?? 25) || 25))
+  const page = Math.max(1, Number(q.get('page') ?? 1) || 1)
+  const release = q.get('by_release_id')
+  const { items, total } = space.versions.list({
+    storyId,
+    ...(release === null ? {} : { releaseId: Number(release) }),
+    page,
+    perPage,
+  })
+  const withContent = truthy(q.get('show_content'))
+  return {
+    status: 200,
+    body: { story_versions: items.map(({ content, ...meta }) => (withContent ? { ...meta, content } : meta)) },
+    headers: { total: String(total), 'per-page': String(perPage) },
+  }
 }
 
 function faultReply(f: Extract<Fault, { type: 'status' }>): Reply {

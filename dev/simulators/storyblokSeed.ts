@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import * as v from 'valibot'
 import type { Blok, Component } from '../../proxy/deps.ts'
+import { DEMO_USERS, type SimUser } from './storyblokVersions.ts'
 
 /**
  * Demo data for the Management API simulator, the playground and the browser tests.
@@ -15,6 +16,11 @@ export const OTHER_SPACE_ID = 1234567
 
 /** Scoped personal access token: sent bare in `Authorization`. Allowed for DEMO_SPACE_ID only. */
 export const DEMO_PAT = 'sim-pat-demo-space-0000000000000000'
+/**
+ * The editor's own session in the emulator (its Save): a personal access token of Erika Editor, so the versions show
+ * her saves as hers, not the proxy's.
+ */
+export const DEMO_EDITOR_PAT = 'sim-pat-editor-session-000000000000'
 /** OAuth token: sent as `Bearer <token>`. Allowed for DEMO_SPACE_ID only. */
 export const DEMO_OAUTH_TOKEN = 'sim-oauth-demo-space-000000000000000'
 
@@ -70,7 +76,19 @@ export type SeedStory = {
 
 export type SpaceSeed = { spaceId: number; components: Component[]; stories: SeedStory[] }
 
-export type TokenGrant = { token: string; kind: 'pat' | 'oauth'; spaces: number[] | 'all' }
+export type TokenGrant = {
+  token: string
+  kind: 'pat' | 'oauth'
+  spaces: number[] | 'all'
+  /** The token's owner, the author of its saves in the story versions (default DEMO_USERS.token). */
+  user?: SimUser
+  /** Epoch ms after which the token is refused with 401 (OAuth access tokens live 899 s). */
+  expiresAt?: number
+  /** OAuth scopes; without `write_content` every write is refused with 403. Absent: all (a PAT's own scope). */
+  scope?: string[]
+  /** Content types (root component names) this user's space role may not change: a PUT answers 403. */
+  readOnlyContentTypes?: string[]
+}
 
 export type StoryblokSeed = { spaces: SpaceSeed[]; tokens: TokenGrant[] }
 
@@ -407,6 +425,7 @@ export function storyblokDemoSeed(): StoryblokSeed {
     tokens: [
       { token: DEMO_PAT, kind: 'pat', spaces: [DEMO_SPACE_ID] },
       { token: DEMO_OAUTH_TOKEN, kind: 'oauth', spaces: [DEMO_SPACE_ID] },
+      { token: DEMO_EDITOR_PAT, kind: 'pat', spaces: [DEMO_SPACE_ID], user: DEMO_USERS.editor },
     ],
   }
 }

@@ -1,4 +1,4 @@
-import type { Change } from '../../shared/contract.ts'
+import type { Change, ChangeInput } from '../../shared/contract.ts'
 import { isRecord } from '../../shared/isRecord.ts'
 import { fieldKey } from '../../shared/fieldKey.ts'
 import { sameValue } from '../../shared/sameValue.ts'
@@ -61,4 +61,22 @@ export function ownFieldName({
   if (!block) return undefined
   const keys = Object.keys(block).filter((k) => k !== '_uid' && k !== 'component' && sameValue(block[k], model))
   return keys.length === 1 ? keys[0] : undefined
+}
+
+/**
+ * True when the editor's story already holds every written value: it was reloaded (or pushed) after the write, so
+ * saving it no longer puts old values back. A list item counts by its `_uid` being there (or gone, for an undo).
+ */
+export function storyShowsWrite(content: unknown, written: readonly ChangeInput[]): boolean {
+  return written.every((w) => {
+    const block = findBlock(content, w.blockUid)
+    if (!block) return false
+    const value = block[fieldKey(w.field, w.language)]
+    const item = isRecord(w.after) ? w.after['_uid'] : isRecord(w.before) ? w.before['_uid'] : undefined
+    if (typeof item === 'string' && Array.isArray(value)) {
+      const present = value.some((b) => isRecord(b) && b['_uid'] === item)
+      return isRecord(w.after) ? present : !present
+    }
+    return sameValue(value, w.after)
+  })
 }

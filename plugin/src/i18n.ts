@@ -59,6 +59,33 @@ const en = {
   question: 'The assistant asks:',
   selectedCount: (n: number, total: number) => `${n} of ${total} selected`,
   requestId: 'Request id',
+  mustReloadTitle: 'Reload the story now — saving this open copy would undo the assistant’s changes.',
+  mustReloadWhy:
+    'The assistant saved them in Storyblok directly. The editor still shows the story as it was before, and its Save sends that old copy back whole.',
+  staleTitle: (n: number) =>
+    n === 1
+      ? 'A later save put back the text from before the assistant’s change (it was saved from an older open copy).'
+      : `A later save put back the text from before ${n} of the assistant’s changes (saved from an older open copy).`,
+  staleBy: (who: string, at: string) => `Saved by ${who} at ${at}. Nothing you typed in that save is touched.`,
+  restore: 'Restore the assistant’s changes',
+  restoring: 'Restoring…',
+  ledgerTitle: 'The assistant’s changes in this story',
+  ledgerState: { applied: 'in the story', undone: 'undone', reverted: 'reverted by a save', edited: 'edited since' },
+  ledgerUndo: 'Undo',
+  someone: 'someone',
+  draftUnavailableTitle: 'The editor did not send the current draft, so your unsaved edits cannot be checked.',
+  draftUnavailableRisk:
+    'Apply anyway only if you have no unsaved edits in these fields: otherwise the next Save of this story overwrites the assistant’s change, or the assistant overwrites your edit.',
+  applyUnchecked: 'Apply without the unsaved-edit check',
+  askAgain: 'Ask again on the current text',
+  keepTheirs: 'Keep theirs',
+  useAssistant: 'Use the assistant’s',
+  proposalRelease: (name: string) => `For release “${name}”`,
+  signIn: 'Sign in with Storyblok',
+  signInWhy: 'so changes are saved as you, with your permissions.',
+  signedInAs: 'Saving as',
+  signOut: 'Sign out',
+  popupBlocked: 'The sign-in window was blocked: allow popups and try again.',
 }
 
 export type Messages = typeof en
@@ -133,6 +160,41 @@ const de: Messages = {
   question: 'Der Assistent fragt:',
   selectedCount: (n: number, total: number) => `${n} von ${total} ausgewählt`,
   requestId: 'Anfrage-ID',
+  mustReloadTitle:
+    'Laden Sie die Story jetzt neu — Speichern dieser offenen Kopie würde die Änderungen des Assistenten rückgängig machen.',
+  mustReloadWhy:
+    'Der Assistent hat direkt in Storyblok gespeichert. Der Editor zeigt die Story noch wie vorher, und sein Speichern schickt diese alte Kopie vollständig zurück.',
+  staleTitle: (n: number) =>
+    n === 1
+      ? 'Ein späteres Speichern hat den Text von vor der Änderung des Assistenten zurückgebracht (aus einer älteren offenen Kopie).'
+      : `Ein späteres Speichern hat den Text von vor ${n} Änderungen des Assistenten zurückgebracht (aus einer älteren offenen Kopie).`,
+  staleBy: (who: string, at: string) =>
+    `Gespeichert von ${who} um ${at}. Was Sie dabei getippt haben, bleibt erhalten.`,
+  restore: 'Änderungen des Assistenten wiederherstellen',
+  restoring: 'Wird wiederhergestellt…',
+  ledgerTitle: 'Änderungen des Assistenten in dieser Story',
+  ledgerState: {
+    applied: 'in der Story',
+    undone: 'rückgängig gemacht',
+    reverted: 'durch Speichern zurückgesetzt',
+    edited: 'seitdem bearbeitet',
+  },
+  ledgerUndo: 'Rückgängig',
+  someone: 'jemandem',
+  draftUnavailableTitle:
+    'Der Editor hat den aktuellen Entwurf nicht geschickt, ungespeicherte Änderungen lassen sich nicht prüfen.',
+  draftUnavailableRisk:
+    'Übernehmen Sie nur, wenn Sie in diesen Feldern nichts ungespeichert geändert haben: sonst überschreibt das nächste Speichern die Änderung des Assistenten, oder der Assistent Ihre.',
+  applyUnchecked: 'Ohne Prüfung auf ungespeicherte Änderungen übernehmen',
+  askAgain: 'Auf dem aktuellen Text neu fragen',
+  keepTheirs: 'Deren Text behalten',
+  useAssistant: 'Text des Assistenten verwenden',
+  proposalRelease: (name: string) => `Für Release „${name}“`,
+  signIn: 'Mit Storyblok anmelden',
+  signInWhy: 'damit Änderungen als Sie gespeichert werden, mit Ihren Rechten.',
+  signedInAs: 'Gespeichert als',
+  signOut: 'Abmelden',
+  popupBlocked: 'Das Anmeldefenster wurde blockiert: Popups erlauben und erneut versuchen.',
 }
 
 const catalogs: Record<string, Messages> = { en, de }

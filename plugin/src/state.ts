@@ -1,4 +1,13 @@
-import type { Change, ChangeInput, Conflict, Notice, Proposal, UsageInfo, WireMessage } from '../../shared/contract.ts'
+import type {
+  Change,
+  ChangeInput,
+  Conflict,
+  LedgerChangeSet,
+  Notice,
+  Proposal,
+  UsageInfo,
+  WireMessage,
+} from '../../shared/contract.ts'
 import type { PluginError } from './pluginError.ts'
 
 export type ChatMessage = WireMessage
@@ -7,7 +16,16 @@ export type { Notice }
 /** A proposed change as the editor sees it: possibly deselected, possibly with their own `after`. */
 export type EditableChange = { change: Change; selected: boolean; after: unknown; edited: boolean; applied: boolean }
 
-export type ConflictView = { label: string; fieldType: string; expected: unknown; actual: unknown }
+export type ConflictView = {
+  label: string
+  fieldType: string
+  expected: unknown
+  actual: unknown
+  blockUid: string
+  field: string
+  /** The proposed change it belongs to, when it is in the list (then keep theirs / use the assistant's apply). */
+  changeId?: string
+}
 
 export type RetryTarget = 'send' | 'apply' | 'undo'
 
@@ -21,6 +39,8 @@ export type Status =
   | { type: 'undone'; conflicts: ConflictView[]; error?: never; labels?: never }
   | { type: 'unsaved'; labels: string[]; error?: never; conflicts?: never }
   | { type: 'conflict'; conflicts: ConflictView[]; error?: never; labels?: never }
+  /** The editor did not send the draft (get-context unanswered, e.g. Storyblok's sandbox): apply unchecked? */
+  | { type: 'draftUnavailable'; error: PluginError; labels?: never; conflicts?: never }
   | { type: 'error'; error: PluginError; retry?: RetryTarget; labels?: never; conflicts?: never }
 
 export type AssistantState = {
@@ -36,6 +56,13 @@ export type AssistantState = {
   requestId?: string
   /** Inverse changes of the last successful apply; present while Undo is possible. */
   lastApply?: { undo: ChangeInput[]; changeIds: string[]; changeSetId?: string; undoToken?: string | undefined }
+  /**
+   * Set by every write until the editor's story shows it: the Visual Editor still holds the story as it was, and
+   * saving that open copy would put the old values back.
+   */
+  mustReload?: ChangeInput[]
+  /** The story's change sets as its versions show them (newest first). */
+  ledger: LedgerChangeSet[]
 }
 
 export type Action =
@@ -55,11 +82,31 @@ export type Action =
   | { type: 'checkStart' }
   | { type: 'unsaved'; labels: string[] }
   | { type: 'applyStart' }
-  | { type: 'applied'; undo: ChangeInput[]; changeIds: string[]; undoToken?: string | undefined }
+  | {
+      type: 'applied'
+      undo: ChangeInput[]
+      changeIds: string[]
+      written?: ChangeInput[]
+      conflicts?: Conflict[]
+      undoToken?: string | undefined
+    }
   | { type: 'conflict'; conflicts: Conflict[] }
   | { type: 'undoStart' }
-  | { type: 'undone'; conflicts?: Conflict[] }
+  | { type: 'undone'; conflicts?: Conflict[]; written?: ChangeInput[] }
+  | { type: 'draftUnavailable'; error: PluginError }
+  | { type: 'keepTheirs'; index: number }
+  | { type: 'useAssistant'; index: number }
+  | { type: 'ledger'; changeSets: LedgerChangeSet[] }
+  /** A ledger restore or undo was written (not tied to the open proposal). */
+  | { type: 'ledgerWritten'; reason: 'apply' | 'undo'; written: ChangeInput[]; conflicts?: Conflict[] }
+  /** The editor's story now holds what was written. */
+  | { type: 'storySeen' }
+  /** The conversation and proposal kept across a plugin reload (sessionStorage). */
+  | { type: 'resume'; kept: Kept }
   | { type: 'dismiss' }
+
+/** What survives a reload of the plugin (the editor saved or reloaded the story). */
+export type Kept = Pick<AssistantState, 'messages' | 'changes' | 'proposal' | 'lastApply'>
 
 export const initialState: AssistantState = {
   status: { type: 'idle' },
@@ -67,6 +114,7 @@ export const initialState: AssistantState = {
   streaming: '',
   changes: [],
   notices: [],
+  ledger: [],
 }
 
 const BUSY = new Set<Status['type']>(['generating', 'checking', 'applying', 'undoing'])
@@ -103,15 +151,26 @@ export function conflictViews(conflicts: Conflict[], changes: EditableChange[]):
     const match = changes.find(
       (e) =>
         e.change.blockUid === c.blockUid &&
-        (e.change.field === c.field || c.field.startsWith(`${e.change.field}__i18n__`)),
+        (e.change.field === c.field || c.field.startsWith(`${e.change.field}__i18n__`)) &&
+        (!c.language || c.language === 'default' || (e.change.language || 'default') === c.language),
     )
     return {
       label: match?.change.label ?? c.field,
       fieldType: match?.change.fieldType ?? '',
       expected: c.expected,
       actual: c.actual,
+      blockUid: c.blockUid,
+      field: c.field,
+      ...(match ? { changeId: match.change.id } : {}),
     }
   })
+}
+
+/** Removes one conflict from the list; the notice closes with the last one. */
+function withoutConflict(s: AssistantState, index: number): AssistantState {
+  if (s.status.type !== 'conflict') return s
+  const conflicts = s.status.conflicts.filter((_, i) => i !== index)
+  return { ...s, status: conflicts.length ? { type: 'conflict', conflicts } : { type: 'idle' } }
 }
 
 /** Pure state transitions of one conversation with its proposal, apply and undo. */
@@ -186,11 +245,16 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
       return { ...s, status: { type: 'unsaved', labels: a.labels } }
     case 'applyStart':
       return { ...s, status: { type: 'applying' } }
-    case 'applied':
+    case 'applied': {
+      const views = conflictViews(a.conflicts ?? [], s.changes)
+      // A field another writer saved at the same moment kept their text: that change is not applied.
+      const clashed = new Set(views.map((v) => v.changeId))
+      const done = a.changeIds.filter((id) => !clashed.has(id))
       return {
         ...s,
-        status: { type: 'applied' },
-        changes: s.changes.map((c) => (a.changeIds.includes(c.change.id) ? { ...c, applied: true } : c)),
+        status: views.length ? { type: 'conflict', conflicts: views } : { type: 'applied' },
+        mustReload: a.written ?? [],
+        changes: s.changes.map((c) => (done.includes(c.change.id) ? { ...c, applied: true } : c)),
         lastApply: {
           undo: a.undo,
           changeIds: a.changeIds,
@@ -198,6 +262,7 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
           undoToken: a.undoToken,
         },
       }
+    }
     case 'conflict':
       return { ...s, status: { type: 'conflict', conflicts: conflictViews(a.conflicts, s.changes) } }
     case 'undoStart':
@@ -208,9 +273,49 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
       return {
         ...rest,
         status: { type: 'undone', conflicts: conflictViews(a.conflicts ?? [], s.changes) },
+        mustReload: a.written ?? [],
         changes: s.changes.map((c) => (ids.includes(c.change.id) ? { ...c, applied: false } : c)),
       }
     }
+    case 'draftUnavailable':
+      return { ...s, status: { type: 'draftUnavailable', error: a.error } }
+    case 'keepTheirs': {
+      // Their text stays: the assistant's change for that field is taken out of the selection.
+      const id = s.status.type === 'conflict' ? s.status.conflicts[a.index]?.changeId : undefined
+      const next = withoutConflict(s, a.index)
+      return { ...next, changes: next.changes.map((c) => (c.change.id === id ? { ...c, selected: false } : c)) }
+    }
+    case 'useAssistant': {
+      // The assistant's text replaces theirs on the next Apply, which is still checked against their text.
+      const view = s.status.type === 'conflict' ? s.status.conflicts[a.index] : undefined
+      const next = withoutConflict(s, a.index)
+      return {
+        ...next,
+        changes: next.changes.map((c) =>
+          c.change.id === view?.changeId
+            ? { ...c, change: { ...c.change, before: view.actual }, selected: true, applied: false }
+            : c,
+        ),
+      }
+    }
+    case 'ledger':
+      return { ...s, ledger: a.changeSets }
+    case 'ledgerWritten': {
+      const views = conflictViews(a.conflicts ?? [], s.changes)
+      const status: Status =
+        a.reason === 'undo'
+          ? { type: 'undone', conflicts: views }
+          : views.length
+            ? { type: 'conflict', conflicts: views }
+            : { type: 'applied' }
+      return { ...s, status, mustReload: a.written }
+    }
+    case 'storySeen': {
+      const { mustReload: _m, ...rest } = s
+      return rest
+    }
+    case 'resume':
+      return { ...s, ...a.kept }
     case 'dismiss':
       return isBusy(s) ? s : { ...s, status: { type: 'idle' } }
   }

@@ -4,7 +4,7 @@ import * as v from 'valibot'
 import { AppError } from '../http/appError.ts'
 import { storyTooLarge } from '../http/storyTooLarge.ts'
 import { MAX_STORY_BYTES } from '../story/maxStoryBytes.ts'
-import type { Clock, Component, Log, Story, Storyblok } from '../deps.ts'
+import type { Clock, Component, Log, Story, Storyblok, StoryTarget, StoryVersion } from '../deps.ts'
 import type { StoryblokOp } from './storyblokErrors.ts'
 import { withRetries, type AttemptOptions, type MapiAttempt, type RetryPolicy } from './storyblokRetry.ts'
 import { BoundedMap } from '../boundedMap.ts'
@@ -51,7 +51,30 @@ const StorySchema = v.looseObject({
   slug: v.string(),
   full_slug: v.optional(v.string()),
   updated_at: v.string(),
+  current_version_id: v.optional(v.number()),
   content: v.looseObject({ _uid: v.optional(v.string(), ''), component: v.string() }),
+})
+const Content = v.looseObject({ _uid: v.optional(v.string(), ''), component: v.string() })
+const VersionsReply = v.object({
+  story_versions: v.array(
+    v.looseObject({
+      id: v.number(),
+      created_at: v.string(),
+      user_id: v.optional(v.nullable(v.number())),
+      user: v.optional(
+        v.nullable(
+          v.looseObject({
+            friendly_name: v.optional(v.nullable(v.string())),
+            firstname: v.optional(v.nullable(v.string())),
+            lastname: v.optional(v.nullable(v.string())),
+          }),
+        ),
+      ),
+      release_id: v.optional(v.nullable(v.number())),
+      status: v.optional(v.nullable(v.string())),
+      content: v.optional(v.nullable(Content)),
+    }),
+  ),
 })
 const StoryReply = v.object({ story: StorySchema })
 const StoryList = v.object({ stories: v.array(v.looseObject({ id: v.number(), full_slug: v.optional(v.string()) })) })
@@ -128,10 +151,11 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
     options?: { signal?: AbortSignal | undefined; write?: boolean },
   ) => withRetries({ ...op, origin: clientFor(op.spaceId).origin }, call, policy, options)
 
-  async function getStory(spaceId: number, storyId: number, signal?: AbortSignal): Promise<Story> {
+  async function getStory(spaceId: number, storyId: number, signal?: AbortSignal, at?: StoryTarget): Promise<Story> {
     const { mapi, region } = clientFor(spaceId)
     const op = { action: 'reading the story', spaceId, storyId, region }
-    const data = await run(op, (o) => mapi.stories.get(storyId, o), { signal })
+    const query = at?.releaseId === undefined ? {} : { query: { release_id: at.releaseId } }
+    const data = await run(op, (o) => mapi.stories.get(storyId, { ...query, ...o }), { signal })
     return parseStory(op, data)
   }
 
@@ -159,10 +183,12 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
       return entry.components
     },
 
-    async updateStory(spaceId, storyId, content, { publish = false, signal } = {}) {
+    async updateStory(spaceId, storyId, content, { publish = false, signal, releaseId } = {}) {
       const { mapi, region } = clientFor(spaceId)
       const op = { action: 'saving the story', spaceId, storyId, region }
-      const body = { story: { content } }
+      // Never `force_update`: it overwrites a story another user has locked, and that user's open copy would then
+      // conflict with ours.
+      const body = { story: { content }, ...(releaseId === undefined ? {} : { release_id: releaseId }) }
       const bytes = Buffer.byteLength(JSON.stringify(body))
       if (bytes > MAX_STORY_BYTES) throw storyTooLarge(bytes)
       const query = publish ? { publish: true } : {}
@@ -170,9 +196,10 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
         const data = await run(op, (o) => mapi.stories.update(storyId, { body, query, ...o }), { signal, write: true })
         return parseStory(op, data)
       } catch (err) {
+        if (err instanceof AppError && isLockRefusal(err)) throw storyLocked(storyId, err)
         if (!(err instanceof AppError) || !['storyblok_unavailable', 'upstream_timeout'].includes(err.code)) throw err
         // A 5xx or a dropped connection does not prove the write failed (storyblok/storyblok#822): look before reporting.
-        const saved = await getStory(spaceId, storyId, signal).catch(() => undefined)
+        const saved = await getStory(spaceId, storyId, signal, { releaseId }).catch(() => undefined)
         if (saved && sameContent(content, saved.content)) {
           log?.warn('storyblok write landed despite an error', { spaceId, storyId, code: err.code })
           return saved
@@ -186,6 +213,30 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
           cause: err.cause,
         })
       }
+    },
+
+    async listVersions(spaceId, storyId, { releaseId, perPage = 25, showContent = false, signal } = {}) {
+      const { mapi, region } = clientFor(spaceId)
+      const op = { action: 'listing the story versions', spaceId, storyId, region }
+      const query = {
+        by_story_id: storyId,
+        per_page: Math.min(100, Math.max(1, perPage)),
+        ...(releaseId === undefined ? {} : { by_release_id: releaseId }),
+        ...(showContent ? { show_content: true } : {}),
+      }
+      const path = `/v1/spaces/${spaceId}/story_versions`
+      const data = await run(op, (o) => mapi.get(path, { query, ...o }), { signal })
+      const parsed = v.safeParse(VersionsReply, data)
+      if (!parsed.success) throw unexpectedReply(op)
+      return parsed.output.story_versions.map((x): StoryVersion => ({
+        id: x.id,
+        createdAt: x.created_at,
+        userId: x.user_id ?? null,
+        author: x.user?.friendly_name || [x.user?.firstname, x.user?.lastname].filter(Boolean).join(' ') || null,
+        releaseId: x.release_id ?? null,
+        status: x.status ?? null,
+        ...(x.content ? { content: x.content } : {}),
+      }))
     },
 
     async findStoryBySlug(spaceId, slug, signal) {
@@ -205,6 +256,23 @@ function parseStory(op: StoryblokOp, data: unknown): Story {
   const parsed = v.safeParse(StoryReply, data)
   if (!parsed.success) throw unexpectedReply(op)
   return parsed.output.story
+}
+
+/**
+ * Storyblok documents `force_update` for locked stories but not the refusal itself: a 422 whose message speaks of a
+ * lock is taken as one (docs/STORYBLOK.md §6).
+ */
+function isLockRefusal(err: AppError): boolean {
+  return err.code === 'storyblok_rejected' && /\block(ed)?\b/i.test(err.message)
+}
+
+function storyLocked(storyId: number, err: AppError): AppError {
+  return new AppError({
+    code: 'story_locked',
+    message: `Story ${storyId} is locked in Storyblok: someone else is editing it, so the assistant did not save.`,
+    hint: 'Nothing was saved and your proposal is kept. Apply again once the other editor has closed the story.',
+    cause: err.cause,
+  })
 }
 
 function unexpectedReply(op: StoryblokOp): AppError {

@@ -2,16 +2,18 @@ import { Hono } from 'hono'
 import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import type { ApiGuards } from '../http/apiGuards.ts'
-import { ChangesBodySchema } from '../../shared/contract.ts'
+import { ChangesBodySchema, LedgerBodySchema } from '../../shared/contract.ts'
 import type { Deps } from '../deps.ts'
 import type { Lifecycle } from '../lifecycle.ts'
 import { authorizeChanges } from '../authority/authorizeChanges.ts'
 import type { ChangeTokens } from '../authority/changeToken.ts'
+import { signLedger } from '../authority/ledgerTokens.ts'
 import { undoToken } from '../authority/undoToken.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { parseBody } from '../http/parseBody.ts'
 import { applyChanges } from './applyChanges.ts'
 import { oneAtATime } from './oneAtATime.ts'
+import { readStoryLedger } from './readStoryLedger.ts'
 import { undoChanges } from './undoChanges.ts'
 
 export type ChangesRouteOptions = { guards: ApiGuards; tokens: ChangeTokens; lifecycle: Lifecycle }
@@ -19,6 +21,8 @@ export type ChangesRouteOptions = { guards: ApiGuards; tokens: ChangeTokens; lif
 /**
  * POST /api/changes: apply a proposal, or undo an apply, as its signed token says (never the client's `reason`).
  * A successful apply answers with the token its undo needs.
+ * POST /api/changes/history: the story's change sets, read from its versions (the ledger), each with the tokens
+ * that undo it or (after a stale save) restore it.
  */
 export function changesRoutes(deps: Deps, { guards, tokens, lifecycle }: ChangesRouteOptions): Hono<AppEnv> {
   const { config } = deps
@@ -30,7 +34,8 @@ export function changesRoutes(deps: Deps, { guards, tokens, lifecycle }: Changes
   app.post('/api/changes', guards.keyed, async (c) => {
     const body = await parseBody(c, ChangesBodySchema)
     assertSpaceAllowed(c, config, body.spaceId)
-    if (!config.storyblok.token) {
+    // Outside shared-token mode the editor's own sign-in writes (the Storyblok port refuses without one).
+    if (config.auth.mode === 'shared-token' && !config.storyblok.token) {
       throw new AppError({
         code: 'not_configured',
         message: 'No Storyblok token is configured, so changes cannot be saved.',
@@ -54,6 +59,13 @@ export function changesRoutes(deps: Deps, { guards, tokens, lifecycle }: Changes
       ...reply,
       undoToken: undoToken(tokens, config.authority.undoTtlMs, body, authorized.changeSetId, reply.undo),
     })
+  })
+
+  app.post('/api/changes/history', guards.keyed, async (c) => {
+    const body = await parseBody(c, LedgerBodySchema)
+    assertSpaceAllowed(c, config, body.spaceId)
+    const ledger = await readStoryLedger(deps, body, c.req.raw.signal)
+    return c.json(signLedger(tokens, config.authority, body, ledger))
   })
   return app
 }

@@ -1,9 +1,9 @@
-import type { Clock, Storyblok, Story } from '../deps.ts'
+import type { Clock, Storyblok, Story, StoryTarget } from '../deps.ts'
 import { BoundedMap } from '../boundedMap.ts'
 
 export type StoryReads = {
   /** The saved story for a conversation turn: shared by concurrent turns and re-used for `ttlMs`. */
-  get(spaceId: number, storyId: number, signal: AbortSignal): Promise<Story>
+  get(spaceId: number, storyId: number, signal: AbortSignal, at?: StoryTarget): Promise<Story>
 }
 
 /**
@@ -25,12 +25,16 @@ export function createStoryReads({
   // A read still in flight is always shared; a finished one for ttlMs.
   const fresh = (e: Entry) => !e.settled || clock.now() - e.at < ttlMs
   return {
-    get(spaceId, storyId, signal) {
-      const key = `${spaceId}:${storyId}`
+    get(spaceId, storyId, signal, at) {
+      const key = `${spaceId}:${storyId}:${at?.releaseId ?? ''}`
       let entry = entries.get(key)
       if (!entry || !fresh(entry)) {
         // Not tied to one caller's signal: a turn that is cancelled must not fail the others sharing the read.
-        const created: Entry = { at: clock.now(), settled: false, story: storyblok.getStory(spaceId, storyId) }
+        const created: Entry = {
+          at: clock.now(),
+          settled: false,
+          story: storyblok.getStory(spaceId, storyId, undefined, at),
+        }
         created.story.then(
           () => (created.settled = true),
           () => {

@@ -10,12 +10,13 @@ export async function loadStory(
   deps: Pick<Deps, 'config' | 'storyblok' | 'log'>,
   { body, signal, emit, requestId, storyReads }: ConversationContext,
 ): Promise<{ story: Story; components: Component[] } | undefined> {
-  if (!deps.config.storyblok.token) return undefined
+  if (deps.config.auth.mode === 'shared-token' && !deps.config.storyblok.token) return undefined
   try {
+    const at = { releaseId: body.releaseId || undefined }
     const [story, components] = await Promise.all([
       storyReads
-        ? storyReads.get(body.spaceId, body.storyId, signal)
-        : deps.storyblok.getStory(body.spaceId, body.storyId, signal),
+        ? storyReads.get(body.spaceId, body.storyId, signal, at)
+        : deps.storyblok.getStory(body.spaceId, body.storyId, signal, at),
       deps.storyblok.getComponents(body.spaceId, signal),
     ])
     return { story, components }

@@ -149,6 +149,7 @@ export async function runProposalTurn(
       changeSetId,
       storyId: story.id,
       baseVersion: story.updated_at,
+      ...(body.releaseId ? { releaseId: body.releaseId } : {}),
       changes: proposed,
       ...(question ? { question } : {}),
       ...(token ? { token } : {}),

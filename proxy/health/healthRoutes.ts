@@ -20,7 +20,9 @@ export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guar
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
       storyblokToken: config.storyblok.token
         ? { ok: true, kind: config.storyblok.token.kind }
-        : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
+        : config.auth.mode === 'oauth'
+          ? { ok: true, kind: 'editor sign-in' }
+          : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
     }
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503)
   })

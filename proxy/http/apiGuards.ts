@@ -24,11 +24,13 @@ export type ApiGuards = {
 
 export type ApiGuardsOptions = {
   config: Config
+  /** Reads a Storyblok sign-in session after the key check (AUTH_MODE oauth/both). */
+  editorSession?: MiddlewareHandler<AppEnv>
   rateLimits: { byKey: RateLimiter; byAddress: RateLimiter }
   tokenBudget: TokenBudget
 }
 
-export function apiGuards({ config, rateLimits, tokenBudget }: ApiGuardsOptions): ApiGuards {
+export function apiGuards({ config, rateLimits, tokenBudget, editorSession }: ApiGuardsOptions): ApiGuards {
   // First, before the body limit and auth, so floods and key guessing from one address are cut early.
   const byAddress = rateLimit(rateLimits.byAddress, (c) => `addr:${clientAddress(c, config.access)}`, 'address')
   const bounded = bodyLimit({
@@ -44,7 +46,9 @@ export function apiGuards({ config, rateLimits, tokenBudget }: ApiGuardsOptions)
   })
   const byKey = rateLimit(rateLimits.byKey, (c) => c.get('apiKey')?.id, 'proxy key')
   return {
-    keyed: every(byAddress, bounded, requireApiKey(config), byKey),
+    keyed: editorSession
+      ? every(byAddress, bounded, requireApiKey(config), byKey, editorSession)
+      : every(byAddress, bounded, requireApiKey(config), byKey),
     ticketed: every(byAddress, bounded),
     tokenBudget: enforceTokenBudget(tokenBudget),
   }

@@ -1,4 +1,5 @@
 import type { ApiKey } from '../loadConfig.ts'
+import type { SignedInEditor } from '../../shared/signInProtocol.ts'
 
 /** Hono context variables shared by middleware and routes. */
 export type AppEnv = {
@@ -6,5 +7,7 @@ export type AppEnv = {
     requestId: string
     /** The authenticated caller; absent on public routes. */
     apiKey: ApiKey
+    /** The verified Storyblok user of a sign-in session (AUTH_MODE oauth/both); absent without one. */
+    editor: (SignedInEditor & { sid: string }) | undefined
   }
 }

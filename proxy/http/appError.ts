@@ -15,6 +15,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   budget_exceeded: 429,
   conflict: 409,
+  story_locked: 423,
   invalid_change: 422,
   change_token_invalid: 403,
   change_token_expired: 403,
@@ -48,6 +49,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   storyblok_rate_limited: 429,
   storyblok_rejected: 422,
   storyblok_unavailable: 503,
+  signin_required: 401,
+  signin_failed: 400,
   shutting_down: 503,
   internal: 500,
 }
@@ -64,6 +67,7 @@ export const DEFAULT_HINT: Partial<Record<ErrorCode, string>> = {
   shutting_down: 'The proxy is restarting. Try again in a few seconds.',
   transcribe_too_long: 'Keep recordings shorter, or split your prompt into several recordings.',
   transcribe_idle_timeout: 'No audio arrived. Check that the microphone is working and try again, or type your prompt.',
+  signin_required: 'Choose "Sign in with Storyblok" in the assistant, then try again.',
   transcribe_session_limit: 'Finish or close your other recordings first, then try again.',
 }
 

@@ -45,4 +45,13 @@ export function assertSpaceAllowed(c: Context<AppEnv>, config: Config, spaceId: 
   if (key.spaces !== 'all' && !key.spaces.includes(spaceId)) {
     throw new AppError({ code: 'forbidden', message: `This proxy key may not be used for space ${spaceId}.` })
   }
+  // A Storyblok sign-in is granted for one space; its token must not be sent to another.
+  const editor = c.get('editor')
+  if (editor && editor.spaceId !== spaceId) {
+    throw new AppError({
+      code: 'forbidden',
+      message: `You signed in with Storyblok for space ${editor.spaceId}, not for space ${spaceId}.`,
+      hint: 'Sign in with Storyblok again from this space.',
+    })
+  }
 }

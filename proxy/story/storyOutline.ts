@@ -130,12 +130,50 @@ function planFields(
 type Line = string | { head: string; field: WritableField; value: unknown; fallback?: unknown; tail: string }
 
 /**
+ * Field plans by schema list and language. The schema list is the adapter's cached array, so plans are worked out
+ * once per schema load, not once per turn; a new list (after the TTL) starts afresh and the old one is collected.
+ */
+const plansBySchemas = new WeakMap<readonly Component[], Map<string, Map<Component, FieldPlan[]>>>()
+
+function planCache(components: readonly Component[], lang: string): Map<Component, FieldPlan[]> {
+  let byLang = plansBySchemas.get(components)
+  if (!byLang) plansBySchemas.set(components, (byLang = new Map()))
+  let plans = byLang.get(lang)
+  if (!plans) byLang.set(lang, (plans = new Map()))
+  return plans
+}
+
+/**
+ * Outlines of saved stories (no draft) by story object: the story-read cache hands every turn in its TTL the same
+ * object, so its outline is built once, not once per turn. Outlines are read-only for everyone who gets one.
+ */
+const outlinesBySavedStory = new WeakMap<
+  OutlineInput['story'],
+  Map<string, { components: readonly Component[]; outline: StoryOutline }>
+>()
+const MAX_OUTLINES_PER_STORY = 16
+
+/**
  * The story as a compact, readable outline for Claude, plus the index of every writable block/field pair.
  * One walk over the shown content and one over the saved content, whatever their size or depth: schemas are planned
  * once per component, saved bloks are looked up in an index. When the text passes `maxChars`, the previews are
  * rendered again at 80 characters (uids and fields stay complete).
  */
-export function storyOutline({
+export function storyOutline(input: OutlineInput): StoryOutline {
+  if (input.draft) return buildOutline(input)
+  const { story, components, language, focus, maxValueChars = 400, maxChars = Number.POSITIVE_INFINITY } = input
+  const key = JSON.stringify([language ?? '', focus?.blockUid ?? '', focus?.field ?? '', maxValueChars, maxChars])
+  let outlines = outlinesBySavedStory.get(story)
+  const hit = outlines?.get(key)
+  if (hit && hit.components === components) return hit.outline
+  const outline = buildOutline(input)
+  if (!outlines) outlinesBySavedStory.set(story, (outlines = new Map()))
+  if (outlines.size >= MAX_OUTLINES_PER_STORY) outlines.clear()
+  outlines.set(key, { components, outline })
+  return outline
+}
+
+function buildOutline({
   story,
   components,
   language,
@@ -149,7 +187,7 @@ export function storyOutline({
   const targets = new Map<string, Target>()
   const blocks: StoryOutline['blocks'] = []
   const byName = new Map(components.map((c) => [c.name, c]))
-  const plans = new Map<Component, FieldPlan[]>()
+  const plans = planCache(components, lang)
   const savedByUid = new Map<string, Blok>()
   if (draft) {
     walkBloks(story.content, components, ({ blok }) => {

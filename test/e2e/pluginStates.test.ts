@@ -130,9 +130,9 @@ describe.runIf(run)('plugin states in the editor emulator', () => {
     const puts = stack.world.storyblok.requestsTo('PUT').length
     await plugin.click('[data-testid="apply"]')
     expect(await plugin.locator('[data-testid="apply"]').textContent()).toContain('Checking')
-    await plugin.waitForSelector('[data-testid="error"]', { timeout: 15_000 })
-    expect(await plugin.locator('[data-testid="error"]').getAttribute('data-code')).toBe('timeout')
-    expect(await plugin.locator('[data-testid="retry"]').isVisible()).toBe(true)
+    // Not a dead end (issue 13): the editor is told the unsaved-edit check could not run and may apply without it.
+    await plugin.waitForSelector('[data-testid="draft-unavailable"]', { timeout: 15_000 })
+    expect(await plugin.locator('[data-testid="apply-unchecked"]').isVisible()).toBe(true)
     expect(stack.world.storyblok.requestsTo('PUT')).toHaveLength(puts)
     await shot(page, 'editor-no-answer-timeout')
     await page.close()

@@ -9,6 +9,7 @@ import {
   DEMO_SPACE_ID,
   DEMO_STORY_IDS,
   DEMO_UIDS,
+  DEMO_USERS,
   OTHER_SPACE_ID,
   findBlock,
   startStoryblokSimulator,
@@ -321,5 +322,47 @@ describe('Storyblok adapter: upstream failures', () => {
     const pending = adapter().getStory(SPACE, HOME, ctl.signal)
     setTimeout(() => ctl.abort(new Error('client went away')), 50)
     await expect(pending).rejects.toThrow('client went away')
+  })
+})
+
+describe('Storyblok adapter: versions, releases, locks', () => {
+  it('lists the story versions newest first, with author and (when asked) content', async () => {
+    const sb = adapter()
+    const before = await sb.getStory(SPACE, HOME)
+    const saved = await sb.updateStory(SPACE, HOME, withHeroHeadline(before.content, 'Via the API'))
+    const versions = await sb.listVersions(SPACE, HOME, { perPage: 5, showContent: true })
+    expect(versions.map((x) => x.id)).toEqual([saved.current_version_id, before.current_version_id])
+    expect(versions[0]).toMatchObject({ author: DEMO_USERS.token.friendly_name, userId: DEMO_USERS.token.id })
+    expect(findBlock(versions[0]?.content, DEMO_UIDS.hero)?.headline).toBe('Via the API')
+    const bare = await sb.listVersions(SPACE, HOME)
+    expect(bare[0]?.content).toBeUndefined()
+    expect(sim.requestsTo('GET', /story_versions$/).map((r) => r.query)).toEqual([
+      { by_story_id: String(HOME), per_page: '5', show_content: 'true' },
+      { by_story_id: String(HOME), per_page: '25' },
+    ])
+  })
+
+  it('reads and writes a release with release_id; the main draft is untouched', async () => {
+    const release = sim.createRelease(SPACE, 'Autumn')
+    const sb = adapter()
+    const before = await sb.getStory(SPACE, HOME, undefined, { releaseId: release.id })
+    await sb.updateStory(SPACE, HOME, withHeroHeadline(before.content, 'Autumn headline'), { releaseId: release.id })
+    expect(findBlock(sim.getStory(SPACE, HOME, { releaseId: release.id })?.content, DEMO_UIDS.hero)?.headline).toBe(
+      'Autumn headline',
+    )
+    expect(findBlock(sim.getStory(SPACE, HOME)?.content, DEMO_UIDS.hero)?.headline).not.toBe('Autumn headline')
+    expect(sim.requestsTo('GET', STORY_PATH)[0]?.query).toEqual({ release_id: String(release.id) })
+    expect(sim.requestsTo('PUT')[0]?.body).toMatchObject({ release_id: release.id })
+  })
+
+  it('a story locked by another user → story_locked, one PUT, never force_update', async () => {
+    sim.lockStory(SPACE, HOME, DEMO_USERS.colleague)
+    const sb = adapter()
+    const before = await sb.getStory(SPACE, HOME)
+    const err = await failure(sb.updateStory(SPACE, HOME, withHeroHeadline(before.content, 'Locked out')))
+    expect(err.code).toBe('story_locked')
+    expect(err.hint).toMatch(/proposal is kept/)
+    expect(sim.requestsTo('PUT')).toHaveLength(1)
+    expect(JSON.stringify(sim.requestsTo('PUT')[0]?.body)).not.toContain('force_update')
   })
 })

@@ -5,8 +5,12 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlugin } from '../../dev/emulator/buildPlugin.ts'
 
-/** The issue's budget: 45 kB = 45,000 bytes, gzip at Node's default level. */
-const GZIP_BUDGET = 45_000
+/**
+ * 50 kB = 50,000 bytes, gzip at Node's default level: the ceiling issue 18 sets for the whole plugin. It was 45 kB at
+ * 44.9 kB; issue 13's recovery UI (ledger, stale-save restore, reload notice, conflict choices, apply without the draft
+ * check, the proposal kept across reloads, English and German) added ~3.1 kB, issue 15's sign-in ~0.7 kB.
+ */
+const GZIP_BUDGET = 50_000
 /** URLs that are identifiers or error-message links, not fetches: XML namespaces, docs links, Storyblok origins. */
 const ALLOWED_URL =
   /^https?:\/\/(www\.w3\.org\/|vuejs\.org\/error-reference|developer\.mozilla\.org\/|app\.storyblok\.com|plugin-sandbox\.storyblok\.com|plugins\.storyblok\.com)/

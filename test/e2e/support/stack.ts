@@ -1,6 +1,6 @@
 import type { Browser, Frame, Page } from 'playwright-core'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../../dev/emulator/startEmulator.ts'
-import { DEMO_PAT, DEMO_SPACE_ID } from '../../../dev/simulators/storyblok.ts'
+import { DEMO_EDITOR_PAT, DEMO_SPACE_ID } from '../../../dev/simulators/storyblok.ts'
 import { addPluginField, startWorld, type World, type WorldOptions } from '../../../dev/world.ts'
 import { launchBrowser, pluginFrame } from './browser.ts'
 
@@ -36,7 +36,8 @@ export async function startStack({
   emulator.configure({
     proxyUrl,
     proxyKey: world.proxyKey,
-    storyblok: { url: world.storyblok.url, token: DEMO_PAT, spaceId: DEMO_SPACE_ID },
+    // The emulator's Save is the editor's, not the proxy's: the versions tell them apart.
+    storyblok: { url: world.storyblok.url, token: DEMO_EDITOR_PAT, spaceId: DEMO_SPACE_ID },
   })
   const browser = await launchBrowser()
   const pages: Page[] = []

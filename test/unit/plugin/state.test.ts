@@ -114,7 +114,17 @@ describe('assistant state', () => {
     )
     expect(s.status).toEqual({
       type: 'conflict',
-      conflicts: [{ label: 'Page › Hero › 1', fieldType: 'text', expected: 'old', actual: 'human' }],
+      conflicts: [
+        {
+          label: 'Page › Hero › 1',
+          fieldType: 'text',
+          expected: 'old',
+          actual: 'human',
+          blockUid: 'b-1',
+          field: 'headline',
+          changeId: '1',
+        },
+      ],
     })
   })
 

@@ -103,7 +103,8 @@ describe('markdownToRichtext', () => {
         const markdown = blocks.join('\n\n')
         expect(markdownToRichtext(markdown)).toEqual(official(markdown))
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     )
-  })
+    // The official converter parses HTML in happy-dom: ~10 ms a document alone, far more on a loaded CI machine.
+  }, 120_000)
 })
