@@ -86,6 +86,13 @@ const en = {
   signedInAs: 'Saving as',
   signOut: 'Sign out',
   popupBlocked: 'The sign-in window was blocked: allow popups and try again.',
+  /** Said instead of the proxy's (English) hint for the refusals of a change set. */
+  errorHints: {
+    change_token_invalid: 'Only the assistant’s own proposals can be saved. Ask again for a new proposal.',
+    change_token_expired: 'This proposal is too old. Ask again for a new one; nothing was saved.',
+    change_not_proposed: 'Only fields of the proposal can be saved. Nothing was saved.',
+    publish_disabled: 'This proxy saves drafts only. Publish the story in Storyblok.',
+  } as Record<string, string>,
 }
 
 export type Messages = typeof en
@@ -195,6 +202,13 @@ const de: Messages = {
   signedInAs: 'Gespeichert als',
   signOut: 'Abmelden',
   popupBlocked: 'Das Anmeldefenster wurde blockiert: Popups erlauben und erneut versuchen.',
+  errorHints: {
+    change_token_invalid:
+      'Nur Vorschläge des Assistenten können gespeichert werden. Fragen Sie erneut nach einem neuen Vorschlag.',
+    change_token_expired: 'Dieser Vorschlag ist zu alt. Fragen Sie erneut; nichts wurde gespeichert.',
+    change_not_proposed: 'Nur Felder des Vorschlags können gespeichert werden. Nichts wurde gespeichert.',
+    publish_disabled: 'Dieser Proxy speichert nur Entwürfe. Veröffentlichen Sie die Story in Storyblok.',
+  },
 }
 
 const catalogs: Record<string, Messages> = { en, de }

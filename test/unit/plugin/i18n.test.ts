@@ -16,4 +16,12 @@ describe('UI language from the editor’s interface language', () => {
     }
     expect(de.selectedCount(2, 3)).toBe('2 von 3 ausgewählt')
   })
+
+  it('explains every refusal of a change set in both languages', () => {
+    for (const code of ['change_token_invalid', 'change_token_expired', 'change_not_proposed', 'publish_disabled']) {
+      expect(messagesFor('en').errorHints[code], code).toEqual(expect.any(String))
+      expect(messagesFor('de').errorHints[code], code).toEqual(expect.any(String))
+      expect(messagesFor('de').errorHints[code]).not.toBe(messagesFor('en').errorHints[code])
+    }
+  })
 })
