@@ -16,6 +16,7 @@ import { createStoryReads } from './createStoryReads.ts'
 import type { ChangeTokens } from '../authority/changeToken.ts'
 import { proposalToken } from '../authority/proposalToken.ts'
 import type { SignProposal } from './runProposalTurn.ts'
+import { publicModelId } from '../http/publicText.ts'
 
 /**
  * Aborts when the client goes away or the shutdown grace period ends. `release()` when the turn is over: the
@@ -73,11 +74,11 @@ export function conversationRoutes(
     const spend = (e: SseEvent) => e.event === 'usage' && tokenBudget.record(keyId, e.data)
     const meta: SseEvent = {
       event: 'meta',
-      data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) },
+      data: { requestId, modelId: publicModelId(bedrock.modelId), ...(config.simulated ? { simulated: true } : {}) },
     }
 
     if ((c.req.header('accept') ?? '').includes('application/json')) {
-      const result: ConversationResult = { requestId, modelId: bedrock.modelId, text: '', notices: [] }
+      const result: ConversationResult = { requestId, modelId: publicModelId(bedrock.modelId), text: '', notices: [] }
       const emit = (e: SseEvent) => {
         spend(e)
         if (e.event === 'text') result.text += e.data.delta
@@ -118,7 +119,7 @@ export function conversationRoutes(
           const appError = toAppError(afterShutdown(err, lifecycle))
           if (appError.status >= 500 && appError.code === 'internal')
             log.error('conversation failed', { requestId, cause: err })
-          else log.warn('conversation error', { requestId, code: appError.code })
+          else log.warn('conversation error', { requestId, code: appError.code, message: appError.message })
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
         }
         await emit({ event: 'done', data: {} })

@@ -3,12 +3,19 @@ import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import type { ApiGuards } from '../http/apiGuards.ts'
 import type { Deps } from '../deps.ts'
+import { findApiKey } from '../http/auth.ts'
+import type { Config } from '../loadConfig.ts'
+import { publicModelId } from '../http/publicText.ts'
 
 /** `GET /ready` (public) and the debug-only `GET /api/test-bedrock` (keyed, spends budget). */
 export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guards: ApiGuards): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.get('/ready', async (c) => {
     const creds = await credentials.check()
+    const ready = creds.ok && config.storyblok.token !== undefined
+    // Without a key: ready or not, nothing about how the proxy is set up (credential sources, token kinds).
+    if (!hasApiKey(c.req.header('authorization'), config))
+      return c.json({ status: ready ? 'ready' : 'not_ready' }, ready ? 200 : 503)
     const checks = {
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
       storyblokToken: config.storyblok.token
@@ -17,7 +24,6 @@ export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guar
           ? { ok: true, kind: 'editor sign-in' }
           : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
     }
-    const ready = checks.awsCredentials.ok && checks.storyblokToken.ok
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503)
   })
 
@@ -41,10 +47,15 @@ export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guar
     return c.json({
       ok: true,
       region: bedrock.region,
-      modelId: bedrock.modelId,
+      modelId: publicModelId(bedrock.modelId),
       latencyMs: clock.now() - started,
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens },
     })
   })
   return app
+}
+
+function hasApiKey(header: string | undefined, config: Config): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
+  return m?.[1] !== undefined && findApiKey(config.access.apiKeys, m[1]) !== undefined
 }
