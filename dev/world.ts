@@ -10,6 +10,7 @@ import { buildDeps, type BuiltDeps } from '../proxy/buildDeps.ts'
 import { createApp, type App } from '../proxy/createApp.ts'
 import { createLifecycle, type Lifecycle } from '../proxy/lifecycle.ts'
 import { createLog } from '../proxy/createLog.ts'
+import { limitWebSockets } from '../proxy/transcript/limitWebSockets.ts'
 import { loadConfig, type Config } from '../proxy/loadConfig.ts'
 import { startBedrockSimulator, type BedrockSimulator, type BedrockSimulatorOptions } from './simulators/bedrock.ts'
 import {
@@ -79,10 +80,12 @@ export type WorldOptions = {
 /** Serves an app with WebSocket support on loopback; closes sockets on close(). */
 export async function serveApp(
   build: (upgradeWebSocket: ReturnType<typeof createNodeWebSocket>['upgradeWebSocket']) => App,
-  { port = 0, host = '127.0.0.1' } = {},
+  { port = 0, host = '127.0.0.1', config }: { port?: number; host?: string; config?: Pick<Config, 'transcribe'> } = {},
 ): Promise<ServedProxy> {
   const init = {} as Parameters<typeof createNodeWebSocket>[0]
   const ws = createNodeWebSocket(init)
+  // As main.ts does: frames over the audio frame limit are refused before they are buffered.
+  if (config) limitWebSockets(ws.wss, config)
   const app = build(ws.upgradeWebSocket)
   init.app = app
   let server!: ServerType
@@ -179,6 +182,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const served = await serveApp((upgradeWebSocket) => (app = createApp(deps, { lifecycle, upgradeWebSocket })), {
     port,
     host,
+    config,
   })
   return {
     proxyUrl: served.url,

@@ -23,6 +23,7 @@ export function createLifecycle(): Lifecycle {
   const writes = new Set<Promise<unknown>>()
   const deadline = new AbortController()
   let shuttingDown = false
+  let stopped = false
   return {
     get shuttingDown() {
       return shuttingDown
@@ -38,7 +39,7 @@ export function createLifecycle(): Lifecycle {
       return work
     },
     write(work) {
-      if (deadline.signal.aborted)
+      if (deadline.signal.aborted || stopped)
         return Promise.reject(
           new AppError({
             code: 'shutting_down',
@@ -69,8 +70,11 @@ export function createLifecycle(): Lifecycle {
         deadline.abort(new Error('shutdown'))
         await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 2000))])
         await settleWrites(writes)
+        stopped = true
         return { finished: before - left, aborted: left }
       }
+      await settleWrites(writes)
+      stopped = true
       return { finished: before, aborted: 0 }
     },
   }

@@ -70,6 +70,8 @@ export type Config = {
     vocabularyName?: string
     languageOptions: string[]
     maxSeconds: number
+    /** Wall-clock bound of one transcription WebSocket, however slowly audio trickles in. */
+    maxSessionMs: number
     maxFrameBytes: number
     maxSessionsPerKey: number
     idleTimeoutMs: number
@@ -217,6 +219,7 @@ const EnvSchema = v.object({
   TRANSCRIBE_VOCABULARY_NAME: v.optional(v.pipe(v.string(), v.trim())),
   TRANSCRIBE_LANGUAGE_OPTIONS: v.optional(v.string(), ''),
   TRANSCRIBE_MAX_SECONDS: v.optional(intIn('TRANSCRIBE_MAX_SECONDS', 1, 14_400), '120'),
+  TRANSCRIBE_MAX_SESSION_SECONDS: v.optional(intIn('TRANSCRIBE_MAX_SESSION_SECONDS', 1, 14_400)),
   TRANSCRIBE_MAX_FRAME_BYTES: v.optional(intIn('TRANSCRIBE_MAX_FRAME_BYTES', 320, 1_048_576), '65536'),
   TRANSCRIBE_MAX_SESSIONS_PER_KEY: v.optional(intIn('TRANSCRIBE_MAX_SESSIONS_PER_KEY', 1, 1000), '3'),
   TRANSCRIBE_IDLE_TIMEOUT_SECONDS: v.optional(intIn('TRANSCRIBE_IDLE_TIMEOUT_SECONDS', 1, 3600), '15'),
@@ -394,6 +397,8 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       ...(e.TRANSCRIBE_VOCABULARY_NAME ? { vocabularyName: e.TRANSCRIBE_VOCABULARY_NAME } : {}),
       languageOptions,
       maxSeconds: e.TRANSCRIBE_MAX_SECONDS,
+      // Default: the audio limit plus a minute for pauses, the start and the final transcript.
+      maxSessionMs: (e.TRANSCRIBE_MAX_SESSION_SECONDS ?? e.TRANSCRIBE_MAX_SECONDS + 60) * 1000,
       maxFrameBytes: e.TRANSCRIBE_MAX_FRAME_BYTES,
       maxSessionsPerKey: e.TRANSCRIBE_MAX_SESSIONS_PER_KEY,
       idleTimeoutMs: e.TRANSCRIBE_IDLE_TIMEOUT_SECONDS * 1000,

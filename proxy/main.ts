@@ -12,6 +12,7 @@ import { createLifecycle } from './lifecycle.ts'
 import { ConfigError, describeConfig, loadConfig, type Config } from './loadConfig.ts'
 import { createLog } from './createLog.ts'
 import { limitServer } from './http/limitServer.ts'
+import { limitWebSockets } from './transcript/limitWebSockets.ts'
 import type { Server } from 'node:http'
 
 // The compiled build (scripts/buildProxy.ts) inlines the version: dist/ has no package.json beside it.
@@ -70,6 +71,7 @@ const lifecycle = createLifecycle()
 // node-ws reads `init.app` only when an upgrade arrives, so the app can be built with its upgrade helper first.
 const wsInit = {} as Parameters<typeof createNodeWebSocket>[0]
 const ws = createNodeWebSocket(wsInit)
+limitWebSockets(ws.wss, config)
 const app = createApp(deps, { lifecycle, upgradeWebSocket: ws.upgradeWebSocket })
 wsInit.app = app
 

@@ -253,6 +253,8 @@ export type ChangesResult = {
   undo: ChangeSet
   /** Signed by the proxy: send it with `undo` (as `token`) to undo this write; absent after an undo. */
   undoToken?: string
+  /** With apply `conflicts`: the token for writing the assistant's value over theirs ("use the assistant's"). */
+  rebaseToken?: string
   /**
    * Undo: fields a human changed since the apply, left alone. Apply: fields another writer saved between the
    * proxy's read and its write (see `raced`); theirs were kept, `actual` is their value.

@@ -7,6 +7,9 @@ export type ErrorKind = keyof Messages['errors']
 
 /** First match wins: error codes (closed set in shared/errorCodes.ts, plus the plugin's own) → what the editor can do. */
 const KINDS: Array<[ErrorKind, RegExp]> = [
+  ['expired', /^change_token_expired$/],
+  ['notProposed', /^change_(token_invalid|not_proposed)$/],
+  ['publish', /^publish_disabled$/],
   ['locked', /locked/],
   ['busy', /throttl|rate_limit|limit_exceeded|session_limit|budget/],
   ['offline', /^(network|bad_response)$/],

@@ -95,6 +95,13 @@ const en = {
     editor: { what: 'The editor did not answer.', todo: 'Try again, or reload the story.' },
     cutOff: { what: 'The answer broke off.', todo: 'Try again for a complete answer.' },
     voice: { what: 'Speech could not be recorded.', todo: 'Type your request, or allow pop-ups.' },
+    // The refusals of a change set (issue 14): only the assistant's own proposals can be saved.
+    expired: { what: 'This proposal is too old to be saved.', todo: 'Ask again for a new proposal.' },
+    notProposed: {
+      what: 'Only the assistant’s own proposals can be saved.',
+      todo: 'Save only fields of the proposal, or ask again for a new one.',
+    },
+    publish: { what: 'This proxy saves drafts only.', todo: 'Save without publishing, then publish in Storyblok.' },
     unknown: { what: 'Something went wrong.', todo: 'Try again; if it happens again, tell your admin.' },
   },
   mustReloadTitle: 'Reload the story now — saving this open copy would undo the assistant’s changes.',
@@ -123,7 +130,7 @@ const en = {
   signInWhy: 'to save changes as you.',
   signedInAs: 'Saving as',
   signOut: 'Sign out',
-  popupBlocked: 'Popup blocked: allow popups.',
+  popupBlocked: 'The sign-in window was blocked: allow popups and try again.',
 }
 
 export type Messages = typeof en
@@ -245,6 +252,18 @@ const de: Messages = {
       what: 'Die Sprache konnte nicht aufgenommen werden.',
       todo: 'Tippen Sie Ihre Anfrage oder erlauben Sie Pop-ups.',
     },
+    expired: {
+      what: 'Dieser Vorschlag ist zu alt zum Speichern.',
+      todo: 'Fragen Sie erneut nach einem neuen Vorschlag.',
+    },
+    notProposed: {
+      what: 'Nur Vorschläge des Assistenten können gespeichert werden.',
+      todo: 'Speichern Sie nur Felder des Vorschlags, oder fragen Sie erneut.',
+    },
+    publish: {
+      what: 'Dieser Proxy speichert nur Entwürfe.',
+      todo: 'Speichern Sie ohne Veröffentlichen und veröffentlichen Sie in Storyblok.',
+    },
     unknown: { what: 'Etwas ist schiefgelaufen.', todo: 'Versuchen Sie es erneut; sonst fragen Sie Ihren Admin.' },
   },
   mustReloadTitle:
@@ -281,7 +300,7 @@ const de: Messages = {
   signInWhy: 'um als Sie zu speichern.',
   signedInAs: 'Gespeichert als',
   signOut: 'Abmelden',
-  popupBlocked: 'Popup blockiert: Popups erlauben.',
+  popupBlocked: 'Das Anmeldefenster wurde blockiert: Popups erlauben und erneut versuchen.',
 }
 
 const catalogs: Record<string, Messages> = { en, de }

@@ -32,6 +32,8 @@ export type PluginErrorInit = {
   retryAfterSeconds?: number | undefined
   /** Fields that changed since the proposal (409 on apply/undo). */
   conflicts?: Conflict[] | undefined
+  /** With `conflicts` of an apply: the proxy's token for writing the assistant's value over the current one. */
+  rebaseToken?: string | undefined
   cause?: unknown
 }
 
@@ -56,6 +58,7 @@ export class PluginError extends Error {
   declare readonly status?: number
   declare readonly retryAfterSeconds?: number
   declare readonly conflicts?: Conflict[]
+  declare readonly rebaseToken?: string
 
   constructor({ code, message, retryable, cause, ...details }: PluginErrorInit) {
     super(message, cause === undefined ? undefined : { cause })

@@ -65,6 +65,8 @@ export type AssistantState = {
   mustReload?: ChangeInput[]
   /** The story's change sets as its versions show them (newest first). */
   ledger: LedgerChangeSet[]
+  /** After a conflict: the proxy's token for putting the assistant's value over the current one. */
+  rebaseToken?: string
 }
 
 export type Action =
@@ -97,8 +99,9 @@ export type Action =
       written?: ChangeInput[]
       conflicts?: Conflict[]
       undoToken?: string | undefined
+      rebaseToken?: string | undefined
     }
-  | { type: 'conflict'; conflicts: Conflict[] }
+  | { type: 'conflict'; conflicts: Conflict[]; rebaseToken?: string | undefined }
   | { type: 'undoStart' }
   | { type: 'undone'; conflicts?: Conflict[]; written?: ChangeInput[] }
   | { type: 'draftUnavailable'; error: PluginError }
@@ -187,7 +190,7 @@ function withoutConflict(s: AssistantState, index: number): AssistantState {
 export function reduce(s: AssistantState, a: Action): AssistantState {
   switch (a.type) {
     case 'send': {
-      const { proposal: _p, usage: _u, cutOff: _c, ...rest } = s
+      const { proposal: _p, usage: _u, cutOff: _c, rebaseToken: _r, ...rest } = s
       return {
         ...rest,
         status: { type: 'generating' },
@@ -301,6 +304,7 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
       return {
         ...s,
         status: views.length ? { type: 'conflict', conflicts: views } : { type: 'applied' },
+        ...(a.rebaseToken ? { rebaseToken: a.rebaseToken } : {}),
         mustReload: a.written ?? [],
         changes: s.changes.map((c) => (done.includes(c.change.id) ? { ...c, applied: true } : c)),
         lastApply: {
@@ -312,7 +316,11 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
       }
     }
     case 'conflict':
-      return { ...s, status: { type: 'conflict', conflicts: conflictViews(a.conflicts, s.changes) } }
+      return {
+        ...s,
+        status: { type: 'conflict', conflicts: conflictViews(a.conflicts, s.changes) },
+        ...(a.rebaseToken ? { rebaseToken: a.rebaseToken } : {}),
+      }
     case 'undoStart':
       return { ...s, status: { type: 'undoing' } }
     case 'undone': {
@@ -337,8 +345,11 @@ export function reduce(s: AssistantState, a: Action): AssistantState {
       // The assistant's text replaces theirs on the next Apply, which is still checked against their text.
       const view = s.status.type === 'conflict' ? s.status.conflicts[a.index] : undefined
       const next = withoutConflict(s, a.index)
+      // The proposal's token names the old `before`; the proxy's rebase token names what is saved now.
+      const proposal = next.proposal && s.rebaseToken ? { ...next.proposal, token: s.rebaseToken } : next.proposal
       return {
         ...next,
+        ...(proposal ? { proposal } : {}),
         changes: next.changes.map((c) =>
           c.change.id === view?.changeId
             ? { ...c, change: { ...c.change, before: view.actual }, selected: true, applied: false }

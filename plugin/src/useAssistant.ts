@@ -221,11 +221,12 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
         written: result.applied,
         ...(result.conflicts?.length ? { conflicts: result.conflicts } : {}),
         undoToken: result.undoToken,
+        rebaseToken: result.rebaseToken,
       })
       void loadLedger()
     } catch (err) {
       const error = toPluginError(err)
-      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
+      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts, rebaseToken: error.rebaseToken })
       else dispatch({ type: 'failed', error, retry: 'apply' })
     }
   }
@@ -244,7 +245,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
       void loadLedger()
     } catch (err) {
       const error = toPluginError(err)
-      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
+      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts, rebaseToken: error.rebaseToken })
       else dispatch({ type: 'failed', error, retry: 'undo' })
     }
   }
@@ -265,7 +266,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
       })
     } catch (err) {
       const error = toPluginError(err)
-      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts })
+      if (error.conflicts) dispatch({ type: 'conflict', conflicts: error.conflicts, rebaseToken: error.rebaseToken })
       else dispatch({ type: 'failed', error })
     }
     void loadLedger()
@@ -279,6 +280,7 @@ export function useAssistant({ client, requestDraft, context, keep }: AssistantD
 
   function retry() {
     const s = state.value.status
+    if (s.type === 'draftUnavailable') return void apply()
     if (s.type !== 'error') return
     if (s.retry === 'send') {
       dispatch({ type: 'retrySend' })

@@ -8,7 +8,9 @@ import type { Lifecycle } from '../lifecycle.ts'
 import { authorizeChanges } from '../authority/authorizeChanges.ts'
 import type { ChangeTokens } from '../authority/changeToken.ts'
 import { signLedger } from '../authority/ledgerTokens.ts'
+import { rebaseToken } from '../authority/rebaseToken.ts'
 import { undoToken } from '../authority/undoToken.ts'
+import type { Conflict } from '../../shared/contract.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { parseBody } from '../http/parseBody.ts'
 import type { StoryLock } from '../state/storyLock.ts'
@@ -56,15 +58,34 @@ export function changesRoutes(deps: Deps, { guards, tokens, lifecycle, storyLock
     }
     const authorized = authorizeChanges(tokens, body)
     const handle = authorized.kind === 'undo' ? undoChanges : applyChanges
-    const reply = await storyLock.run(
-      `${body.spaceId}:${body.storyId}`,
-      (beforeWrite) => lifecycle.write(() => handle(deps, c, body, authorized.changeSetId, beforeWrite)),
-      c.req.raw.signal,
-    )
+    const rebase = (conflicts: readonly Conflict[]) =>
+      rebaseToken(tokens, config.authority.proposalTtlMs, body, authorized.changeSetId, body.changes, conflicts)
+    const reply = await storyLock
+      .run(
+        `${body.spaceId}:${body.storyId}`,
+        (beforeWrite) => lifecycle.write(() => handle(deps, c, body, authorized.changeSetId, beforeWrite)),
+        c.req.raw.signal,
+      )
+      .catch((err: unknown) => {
+        // A refused apply's conflicts come with the token that lets the editor put the assistant's value over theirs.
+        if (err instanceof AppError && err.code === 'conflict' && authorized.kind === 'apply') {
+          const conflicts = (err.details?.['conflicts'] ?? []) as Conflict[]
+          throw new AppError({
+            code: err.code,
+            message: err.message,
+            ...(err.hint ? { hint: err.hint } : {}),
+            details: { ...err.details, rebaseToken: rebase(conflicts) },
+            cause: err.cause,
+          })
+        }
+        throw err
+      })
     if (authorized.kind === 'undo') return c.json(reply)
     return c.json({
       ...reply,
       undoToken: undoToken(tokens, config.authority.undoTtlMs, body, authorized.changeSetId, reply.undo),
+      // Fields another save took at the same moment: the same choice as after a refused apply.
+      ...(reply.conflicts?.length ? { rebaseToken: rebase(reply.conflicts) } : {}),
     })
   })
 

@@ -15,6 +15,7 @@ import { createStoryReads } from './createStoryReads.ts'
 import type { ChangeTokens } from '../authority/changeToken.ts'
 import { proposalToken } from '../authority/proposalToken.ts'
 import type { SignProposal } from './runProposalTurn.ts'
+import { publicModelId } from '../http/publicText.ts'
 
 /**
  * Aborts when the client goes away or the shutdown grace period ends. `release()` when the turn is over: the
@@ -69,11 +70,11 @@ export function conversationRoutes(deps: Deps, { lifecycle, guards, tokens }: Co
     const spend = (e: SseEvent) => e.event === 'usage' && turn?.record(e.data)
     const meta: SseEvent = {
       event: 'meta',
-      data: { requestId, modelId: bedrock.modelId, ...(config.simulated ? { simulated: true } : {}) },
+      data: { requestId, modelId: publicModelId(bedrock.modelId), ...(config.simulated ? { simulated: true } : {}) },
     }
 
     if ((c.req.header('accept') ?? '').includes('application/json')) {
-      const result: ConversationResult = { requestId, modelId: bedrock.modelId, text: '', notices: [] }
+      const result: ConversationResult = { requestId, modelId: publicModelId(bedrock.modelId), text: '', notices: [] }
       const emit = (e: SseEvent) => {
         spend(e)
         if (e.event === 'text') result.text += e.data.delta
@@ -115,7 +116,7 @@ export function conversationRoutes(deps: Deps, { lifecycle, guards, tokens }: Co
           const appError = toAppError(afterShutdown(err, lifecycle))
           if (appError.status >= 500 && appError.code === 'internal')
             log.error('conversation failed', { requestId, cause: err })
-          else log.warn('conversation error', { requestId, code: appError.code })
+          else log.warn('conversation error', { requestId, code: appError.code, message: appError.message })
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
         }
         await turn?.end()

@@ -7,6 +7,7 @@ import { styleGuideFor } from './styleGuideFor.ts'
 import { trimThread } from './trimThread.ts'
 import type { StyleGuides } from './styleGuide.ts'
 import type { StoryReads } from './createStoryReads.ts'
+import { publicModelId } from '../http/publicText.ts'
 
 export type Emit = (event: SseEvent) => void | Promise<void>
 
@@ -50,6 +51,6 @@ export async function runConversation(
   for await (const event of deps.bedrock.stream(request, signal)) {
     if (event.type === 'text') await emit({ event: 'text', data: { delta: event.delta } })
     else if (event.type === 'usage')
-      await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
+      await emit({ event: 'usage', data: { ...event.usage, modelId: publicModelId(deps.bedrock.modelId) } })
   }
 }

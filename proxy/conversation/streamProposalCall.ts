@@ -7,6 +7,7 @@ import type { MarkdownToRichtext } from '../story/markdownToRichtext.ts'
 import { toolInputStream, type ToolInputStream } from '../proposal/toolInputStream.ts'
 import type { Deps, ModelRequest, ReasoningBlock } from '../deps.ts'
 import type { Emit } from './runConversation.ts'
+import { publicModelId } from '../http/publicText.ts'
 
 export type ProposalCall = {
   text: string
@@ -84,7 +85,7 @@ export async function streamProposalCall(
       result = { toolUseId: tool.toolUseId, input, built: buildProposal(input, outline, tool.markdownToRichtext) }
       tool = undefined
     } else if (event.type === 'usage') {
-      await emit({ event: 'usage', data: { ...event.usage, modelId: deps.bedrock.modelId } })
+      await emit({ event: 'usage', data: { ...event.usage, modelId: publicModelId(deps.bedrock.modelId) } })
     }
   }
   // A stream cut before messageStop has already thrown bedrock_stream_truncated in the adapter.

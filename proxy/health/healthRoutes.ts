@@ -3,6 +3,9 @@ import { AppError } from '../http/appError.ts'
 import type { AppEnv } from '../http/appEnv.ts'
 import type { ApiGuards } from '../http/apiGuards.ts'
 import type { Deps } from '../deps.ts'
+import { findApiKey } from '../http/auth.ts'
+import type { Config } from '../loadConfig.ts'
+import { publicModelId } from '../http/publicText.ts'
 
 /** `GET /ready` (public) and the debug-only `GET /api/test-bedrock` (keyed, spends budget). */
 export function healthRoutes(
@@ -12,6 +15,12 @@ export function healthRoutes(
   const app = new Hono<AppEnv>()
   app.get('/ready', async (c) => {
     const [creds, state] = await Promise.all([credentials.check(), sharedState?.health()])
+    // With REDIS_URL the shared state must answer too; the in-process one always does.
+    const stateOk = !state || state.kind === 'memory' || state.ok
+    const ready = creds.ok && config.storyblok.token !== undefined && stateOk
+    // Without a key: ready or not, nothing about how the proxy is set up (credential sources, token kinds).
+    if (!hasApiKey(c.req.header('authorization'), config))
+      return c.json({ status: ready ? 'ready' : 'not_ready' }, ready ? 200 : 503)
     const checks = {
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
       storyblokToken: config.storyblok.token
@@ -28,7 +37,6 @@ export function healthRoutes(
           }
         : {}),
     }
-    const ready = checks.awsCredentials.ok && checks.storyblokToken.ok && (checks.sharedState?.ok ?? true)
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503)
   })
 
@@ -52,10 +60,15 @@ export function healthRoutes(
     return c.json({
       ok: true,
       region: bedrock.region,
-      modelId: bedrock.modelId,
+      modelId: publicModelId(bedrock.modelId),
       latencyMs: clock.now() - started,
       usage: { inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens },
     })
   })
   return app
+}
+
+function hasApiKey(header: string | undefined, config: Config): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
+  return m?.[1] !== undefined && findApiKey(config.access.apiKeys, m[1]) !== undefined
 }

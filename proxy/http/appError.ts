@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ErrorCode } from '../../shared/errorCodes.ts'
+import { publicText } from './publicText.ts'
 
 export type { ErrorCode }
 
@@ -111,11 +112,12 @@ export type ErrorBody = {
 }
 export type ErrorEnvelope = { error: ErrorBody } & Record<string, unknown>
 
+/** The reply's view of an error: message and hint pass publicText (the log keeps the originals). */
 export function toErrorBody(err: AppError, requestId: string): ErrorBody {
   return {
     code: err.code,
-    message: err.message,
-    ...(err.hint ? { hint: err.hint } : {}),
+    message: publicText(err.message),
+    ...(err.hint ? { hint: publicText(err.hint) } : {}),
     requestId,
     ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
   }

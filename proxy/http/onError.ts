@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import { AppError, toEnvelope } from './appError.ts'
 import type { AppEnv } from './appEnv.ts'
 import type { Log } from '../deps.ts'
+import { publicText } from './publicText.ts'
 
 /** Turns anything thrown into the one JSON envelope; only 5xx are logged, with their cause. */
 export function toAppError(err: unknown): AppError {
@@ -21,7 +22,16 @@ export const onError = (log: Log) =>
     const appError = toAppError(err)
     const requestId = c.get('requestId') ?? crypto.randomUUID()
     if (appError.status >= 500) {
-      log.error('request failed', { requestId, code: appError.code, path: c.req.path, cause: appError.cause ?? err })
+      log.error('request failed', {
+        requestId,
+        code: appError.code,
+        message: appError.message,
+        path: c.req.path,
+        cause: appError.cause ?? err,
+      })
+    } else if (publicText(appError.message) !== appError.message) {
+      // The reply lost account ids, ARNs or internal URLs; the operator still needs them.
+      log.warn('request refused', { requestId, code: appError.code, message: appError.message })
     }
     if (appError.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(appError.retryAfterSeconds)))
     return c.json(toEnvelope(appError, requestId), appError.status)

@@ -2,11 +2,14 @@ import * as v from 'valibot'
 import { WsClientMessageSchema, type WsServerMessage } from '../../shared/contract.ts'
 import { AppError } from '../http/appError.ts'
 import { toAppError } from '../http/onError.ts'
+import { publicText } from '../http/publicText.ts'
 import type { Clock, Log, Transcribe, TranscribeSession } from '../deps.ts'
 import type { Config } from '../loadConfig.ts'
 import { SAMPLE_RATE, transcribeStart } from './transcribeStart.ts'
 
 const BYTES_PER_SECOND = SAMPLE_RATE * 2
+/** Control messages are tiny JSON; anything longer is refused unread. */
+export const MAX_TEXT_FRAME_CHARS = 1024
 
 /**
  * - `waiting`: the socket is open, no `start` yet (audio or `stop` now is a client mistake).
@@ -60,6 +63,7 @@ export function createTranscriptRelay(options: TranscriptRelayOptions): Transcri
   let outcome = 'closed by client'
   let idleTimer: ReturnType<typeof setTimeout> | undefined
   let finalTimer: ReturnType<typeof setTimeout> | undefined
+  let sessionTimer: ReturnType<typeof setTimeout> | undefined
 
   const send = (m: WsServerMessage) => {
     if (socket && socket.readyState === 1) socket.send(JSON.stringify(m))
@@ -71,6 +75,7 @@ export function createTranscriptRelay(options: TranscriptRelayOptions): Transcri
     state = 'closed'
     clearTimeout(idleTimer)
     clearTimeout(finalTimer)
+    clearTimeout(sessionTimer)
     // The upstream stream is reset right now, not at its idle timeout.
     abort.abort()
     if (!opened) return
@@ -92,8 +97,13 @@ export function createTranscriptRelay(options: TranscriptRelayOptions): Transcri
   function fail(err: unknown) {
     if (state === 'closed') return
     const e = toAppError(err)
-    if (e.status >= 500) log.warn('transcription failed', { keyId, code: e.code, cause: e.cause })
-    send({ type: 'error', code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })
+    if (e.status >= 500) log.warn('transcription failed', { keyId, code: e.code, message: e.message, cause: e.cause })
+    send({
+      type: 'error',
+      code: e.code,
+      message: publicText(e.message),
+      ...(e.hint ? { hint: publicText(e.hint) } : {}),
+    })
     finish(4000 + e.status, e.code)
   }
   function armIdle() {
@@ -155,6 +165,9 @@ export function createTranscriptRelay(options: TranscriptRelayOptions): Transcri
   }
 
   function onText(data: string) {
+    // Never echoed back: the reply names what is expected, not what arrived.
+    if (data.length > MAX_TEXT_FRAME_CHARS)
+      return fail(bad(`Text frames must be JSON control messages of at most ${MAX_TEXT_FRAME_CHARS} characters.`))
     let parsed: unknown
     try {
       parsed = JSON.parse(data)
@@ -163,9 +176,11 @@ export function createTranscriptRelay(options: TranscriptRelayOptions): Transcri
     }
     const result = v.safeParse(WsClientMessageSchema, parsed)
     if (!result.success) {
-      const issue = result.issues[0]
-      const path = issue.path?.map((p) => String(p.key)).join('.')
-      return fail(bad(`Invalid message${path ? ` (${path})` : ''}: ${issue.message}`))
+      return fail(
+        bad(
+          'Invalid message: send {"type":"start","sampleRate":16000,"encoding":"pcm"} first and {"type":"stop"} last.',
+        ),
+      )
     }
     const msg = result.output
     if (msg.type === 'start') return state === 'waiting' ? start(msg) : fail(bad('The recording has already started.'))
@@ -210,6 +225,17 @@ export function createTranscriptRelay(options: TranscriptRelayOptions): Transcri
       opened = true
       slot?.take()
       armIdle()
+      // A trickle of audio resets the idle timer forever; this bound does not move.
+      sessionTimer = setTimeout(
+        () =>
+          fail(
+            new AppError({
+              code: 'transcribe_too_long',
+              message: `A recording may stay open at most ${Math.round(limits.maxSessionMs / 1000)} seconds.`,
+            }),
+          ),
+        limits.maxSessionMs,
+      )
     },
     message(data, s) {
       socket = s

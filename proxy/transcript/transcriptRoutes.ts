@@ -56,7 +56,7 @@ export function transcriptRoutes(deps: Deps, options: TranscriptRouteOptions): H
     const keyId = c.get('apiKey').id
     slots.assertFree(keyId)
     const { ticket, expiresInSeconds } = await tickets.issue({ keyId })
-    const url = wsUrl(c)
+    const url = wsUrl(c, config.publicUrl)
     url.searchParams.set('ticket', ticket)
     c.header('Cache-Control', 'no-store')
     return c.json({ ticket, expiresInSeconds, url: url.toString() } satisfies TranscribeTicket)
@@ -97,14 +97,24 @@ export function transcriptRoutes(deps: Deps, options: TranscriptRouteOptions): H
       })
     }
     slots.assertFree(grant.keyId)
-    return upgradeWebSocket(() => sessionEvents(grant))(c, next)
+    // node-ws reports a socket error (e.g. a frame over maxPayload) by building an ErrorEvent, which Node lacks; the
+    // close that follows ends the relay, and the failure goes to the log instead of the console.
+    const onError = (err: unknown) =>
+      deps.log.warn('transcription socket error', { keyId: grant.keyId, error: String(err).slice(0, 200) })
+    return upgradeWebSocket(() => sessionEvents(grant), { onError })(c, next)
   })
 
   registerRecorderPage(app, deps)
   return app
 }
 
-function wsUrl(c: Context<AppEnv>): URL {
+/** From PUBLIC_URL when set: the Host header and X-Forwarded-Proto are the client's to choose. */
+function wsUrl(c: Context<AppEnv>, publicUrl: string | undefined): URL {
+  if (publicUrl) {
+    const url = new URL('/api/transcribe', publicUrl)
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+    return url
+  }
   const url = new URL('/api/transcribe', c.req.url)
   const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim()
   const secure = proto ? proto === 'https' : url.protocol === 'https:'

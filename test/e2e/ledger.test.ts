@@ -39,6 +39,14 @@ async function typeInOpenCopy(page: Page, blockUid: string, field: string, value
   await page.click('[data-testid="edit-apply"]')
 }
 
+/** The emulator's "Reload story": a fresh plugin frame, like Storyblok. */
+async function reload(page: Page, plugin: Frame): Promise<Frame> {
+  await page.click('[data-testid="reload"]')
+  await expect.poll(() => plugin.isDetached()).toBe(true)
+  return pluginFrame(page, pluginOrigin)
+}
+let pluginOrigin = ''
+
 describe.runIf(run)('nothing is lost: stale saves, reloads, races, releases, locks, sandbox', () => {
   let stack: Stack
   const story = (releaseId?: number) => stack.world.storyblok.getStory(DEMO_SPACE_ID, HOME, { releaseId })!
@@ -49,6 +57,7 @@ describe.runIf(run)('nothing is lost: stale saves, reloads, races, releases, loc
 
   beforeAll(async () => {
     stack = await startStack()
+    pluginOrigin = stack.emulator.pluginOrigin
   })
   afterAll(async () => {
     await stack?.close()
@@ -197,6 +206,61 @@ describe.runIf(run)('nothing is lost: stale saves, reloads, races, releases, loc
     expect(hero('headline')).toBe('After the lock')
     await page.close()
   })
+
+  it('conflicts are not dead ends: use the assistant’s for one field, keep theirs for another', async () => {
+    stack.world.bedrock.script(
+      reply.toolUse('propose_changes', {
+        changes: [
+          { blockUid: DEMO_UIDS.hero, field: 'headline', value: 'Assistant headline' },
+          { blockUid: DEMO_UIDS.hero, field: 'subheadline', value: 'Assistant subheadline' },
+        ],
+      }),
+    )
+    const { page, plugin } = await stack.open({ story: String(HOME) })
+    await propose(plugin, 'Rewrite the hero')
+    // A colleague saves both fields after the proposal was made.
+    stack.world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'headline', 'Colleague headline')
+    stack.world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'subheadline', 'Colleague subheadline', {
+      user: DEMO_USERS.colleague,
+    })
+    await plugin.click('[data-testid="apply"]')
+    await plugin.waitForSelector('[data-testid="conflict"]', { timeout: 8000 })
+    expect(await plugin.locator('[data-testid="conflict-item"]').count()).toBe(2)
+    expect(await plugin.locator('[data-testid="ask-again"]').count()).toBe(1)
+    await shot(page, 'ledger-10-conflict-choices')
+    await plugin.locator('[data-testid="conflict-item"]').nth(0).locator('[data-testid="use-assistant"]').click()
+    await plugin.locator('[data-testid="conflict-item"]').nth(0).locator('[data-testid="keep-theirs"]').click()
+    await plugin.waitForSelector('[data-testid="conflict"]', { state: 'detached' })
+    expect(await plugin.locator('[data-testid="selected-count"]').textContent()).toBe('1 of 2 selected')
+    const reloaded = await reload(page, plugin) // the open copy must show the colleague's text first
+    expect(await reloaded.locator('[data-testid="selected-count"]').textContent()).toBe('1 of 2 selected')
+    await reloaded.click('[data-testid="apply"]')
+    await reloaded.waitForSelector('[data-testid="applied"]')
+    expect(hero('headline')).toBe('Assistant headline')
+    expect(hero('subheadline')).toBe('Colleague subheadline')
+
+    await page.close()
+  })
+
+  it('conflict → "Ask again on the current text" re-runs the request against the saved story', async () => {
+    stack.world.bedrock.script(proposeHeadline('First try'))
+    const { page, plugin } = await stack.open({ story: String(HOME) })
+    await propose(plugin)
+    stack.world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'headline', 'Changed meanwhile')
+    await plugin.click('[data-testid="apply"]')
+    await plugin.waitForSelector('[data-testid="conflict"]', { timeout: 8000 })
+    stack.world.bedrock.script(proposeHeadline('Second try'))
+    await plugin.click('[data-testid="ask-again"]')
+    await expect
+      .poll(() => plugin.locator('[data-testid="change"]').allTextContents(), { timeout: 10_000 })
+      .toEqual([expect.stringMatching(/Changed meanwhile.*Second try/s)])
+    // The open copy still has the old text: the unsaved-edit check asks for a reload, which keeps the proposal.
+    const reloaded = await reload(page, plugin)
+    await reloaded.click('[data-testid="apply"]')
+    await reloaded.waitForSelector('[data-testid="applied"]')
+    expect(hero('headline')).toBe('Second try')
+    await page.close()
+  }, 60_000)
 
   it('sandbox (get-context without callback id): never a dead end — apply without the check, risk spelled out', async () => {
     stack.world.bedrock.script(proposeHeadline('Sandbox headline'))

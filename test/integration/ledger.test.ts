@@ -224,6 +224,37 @@ describe('the read → write window is repaired', () => {
   })
 })
 
+describe('a conflict is not a dead end', () => {
+  it('409 carries a rebase token: the assistant’s value over theirs, still conflict-checked, nothing else writable', async () => {
+    const proposalToken = tokenFor(world.deps, [change('headline', HERO, 'Assistant')], {
+      spaceId: DEMO_SPACE_ID,
+      storyId: HOME,
+      changeSetId: 'cs-rebase',
+    })
+    world.storyblok.editField(DEMO_SPACE_ID, HOME, DEMO_UIDS.hero, 'headline', 'Theirs')
+    const refused = await apply({
+      changes: [change('headline', HERO, 'Assistant')],
+      changeSetId: 'cs-rebase',
+      token: proposalToken,
+    })
+    expect(refused.status).toBe(409)
+    const rebase = (refused.body as { rebaseToken?: string }).rebaseToken
+    expect(rebase).toEqual(expect.any(String))
+    // The old before no longer matches the token; another field was never proposed.
+    const stale = await apply({ changes: [change('headline', HERO, 'Assistant')], token: rebase })
+    expect(stale.body.error?.code).toBe('change_not_proposed')
+    const other = await apply({ changes: [change('subheadline', hero('subheadline'), 'Sneaky')], token: rebase })
+    expect(other.body.error?.code).toBe('change_not_proposed')
+    const over = await apply({
+      changes: [change('headline', 'Theirs', 'Assistant')],
+      changeSetId: 'cs-rebase',
+      token: rebase,
+    })
+    expect(over.status, JSON.stringify(over.body)).toBe(200)
+    expect(hero('headline')).toBe('Assistant')
+  })
+})
+
 describe('releases', () => {
   it('the proposal names the release; the apply writes its copy; the main draft is untouched', async () => {
     const release = world.storyblok.createRelease(DEMO_SPACE_ID, 'Black Friday')

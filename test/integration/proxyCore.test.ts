@@ -36,8 +36,12 @@ describe('health and readiness', () => {
     expect(await res.json()).toEqual({ status: 'healthy', service: 'Storyblok Voice Assistant', version: '1.0.0-test' })
   })
 
-  it('is ready when credentials resolve and a Storyblok token is set, naming the source but no secret', async () => {
-    const res = await fetch(`${world.proxyUrl}/ready`)
+  it('is ready when credentials resolve and a Storyblok token is set, naming the source (to a key holder) but no secret', async () => {
+    // Without a key only ready / not ready.
+    const anonymous = await fetch(`${world.proxyUrl}/ready`)
+    expect(anonymous.status).toBe(200)
+    expect(await anonymous.json()).toEqual({ status: 'ready' })
+    const res = await fetch(`${world.proxyUrl}/ready`, { headers: auth() })
     const body = await res.json()
     expect(res.status).toBe(200)
     expect(body.status).toBe('ready')

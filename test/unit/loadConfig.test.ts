@@ -130,4 +130,38 @@ describe('loadConfig', () => {
       'http://127.0.0.1:9',
     )
   })
+
+  it('requires CHANGE_SIGNING_SECRET in production, generates one elsewhere, and reads a rotation list', () => {
+    expect(issuesOf({ ...base, NODE_ENV: 'production' })).toEqual([
+      expect.stringContaining('CHANGE_SIGNING_SECRET is required'),
+    ])
+    expect(issuesOf({ ...base, CHANGE_SIGNING_SECRET: 'too-short' })).toEqual([
+      expect.stringContaining('at least 32 printable characters'),
+    ])
+    const dev = loadConfig(base)
+    expect(dev.authority.signingSecretGenerated).toBe(true)
+    expect(dev.authority.signingSecrets).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)])
+    expect(loadConfig(base).authority.signingSecrets).not.toEqual(dev.authority.signingSecrets)
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(40)]
+    const prod = loadConfig({ ...base, NODE_ENV: 'production', CHANGE_SIGNING_SECRET: `${a}, ${b}` })
+    expect(prod.authority).toMatchObject({ signingSecrets: [a, b], signingSecretGenerated: false, allowPublish: false })
+    expect(JSON.stringify(describeConfig(prod))).not.toContain(a)
+  })
+
+  it('reads ALLOW_PUBLISH, PLUGIN_FIELD_TYPE, STYLE_GUIDE_FOLDER and PUBLIC_URL', () => {
+    const c = loadConfig({
+      ...base,
+      ALLOW_PUBLISH: 'true',
+      PLUGIN_FIELD_TYPE: 'my-voice',
+      STYLE_GUIDE_FOLDER: '/brand/',
+      PUBLIC_URL: 'https://voice.example.com/',
+    })
+    expect(c.authority).toMatchObject({ allowPublish: true, pluginFieldType: 'my-voice' })
+    expect(c.storyblok.styleGuideFolder).toBe('brand')
+    expect(c.publicUrl).toBe('https://voice.example.com')
+    expect(loadConfig(base).authority.pluginFieldType).toBe('storyblok-voice-assistant')
+    expect(issuesOf({ ...base, PUBLIC_URL: 'https://voice.example.com/path' })).toEqual([
+      expect.stringContaining('PUBLIC_URL must be an origin'),
+    ])
+  })
 })

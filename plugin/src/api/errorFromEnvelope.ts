@@ -28,6 +28,7 @@ export function errorFromEnvelope(body: unknown, status?: number): PluginError {
     status,
     retryAfterSeconds: typeof retry === 'number' ? retry : undefined,
     conflicts: isRecord(body) && Array.isArray(body['conflicts']) ? body['conflicts'].filter(isConflict) : undefined,
+    rebaseToken: isRecord(body) ? str(body['rebaseToken']) : undefined,
   })
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { langFor, messagesFor } from '../../../plugin/src/i18n.ts'
+import { editorError } from '../../../plugin/src/editorError.ts'
+import { PluginError } from '../../../plugin/src/pluginError.ts'
 
 describe('UI language from the editor’s interface language', () => {
   it('picks German for de, de-DE and de_AT, English otherwise', () => {
@@ -35,5 +37,16 @@ describe('UI language from the editor’s interface language', () => {
         typeof text === 'string' && text === en.get(path) && !SAME.has(path.split('.')[1]!) && !/fieldType$/.test(path),
     )
     expect(untranslated).toEqual([])
+  })
+
+  it("explains every refusal of a change set in both languages, in the editor's words", () => {
+    const codes = ['change_token_invalid', 'change_token_expired', 'change_not_proposed', 'publish_disabled']
+    for (const lang of ['en', 'de']) {
+      const t = messagesFor(lang)
+      for (const code of codes) {
+        const text = editorError(new PluginError({ code, message: 'x' }), 'apply', t)
+        expect(text.what, `${lang} ${code}`).not.toBe(t.errors.unknown.what)
+      }
+    }
   })
 })

@@ -11,6 +11,7 @@ import { AppError } from '../../../proxy/http/appError.ts'
 const limits: Config['transcribe'] = {
   languageOptions: ['en-US', 'de-DE'],
   maxSeconds: 1,
+  maxSessionMs: 20_000,
   maxFrameBytes: 3200,
   maxSessionsPerKey: 2,
   idleTimeoutMs: 5_000,
@@ -217,6 +218,37 @@ describe('transcript relay', () => {
     vi.advanceTimersByTime(1)
     expect(streaming.relay.state).toBe('closed')
     expect(streaming.closes[0]?.[1]).toBe('transcribe_idle_timeout')
+  })
+
+  it('a trickle of audio cannot keep a recording open past maxSessionMs → closed transcribe_too_long', () => {
+    const t = setup()
+    t.start()
+    for (let ms = 0; ms + limits.idleTimeoutMs - 1 < limits.maxSessionMs; ms += limits.idleTimeoutMs - 1) {
+      vi.advanceTimersByTime(limits.idleTimeoutMs - 1)
+      t.audio(2)
+    }
+    expect(t.relay.state).toBe('streaming')
+    vi.advanceTimersByTime(limits.idleTimeoutMs - 1)
+    expect(t.relay.state).toBe('closed')
+    expect(t.sent.at(-1)).toMatchObject({ type: 'error', code: 'transcribe_too_long' })
+    expect(t.closes).toEqual([[4413, 'transcribe_too_long']])
+  })
+
+  it('refuses long or invalid text frames without echoing them', () => {
+    for (const frame of [
+      JSON.stringify({ type: 'start', language: 'x'.repeat(5000) }),
+      JSON.stringify({ type: '<img src=x onerror=alert(1)>' }),
+      JSON.stringify({ type: 'start', sampleRate: 16_000, encoding: 'pcm', secret: 'ECHO-ME' }),
+    ]) {
+      const t = setup()
+      t.relay.message(frame, t.socket)
+      expect(t.relay.state).toBe('closed')
+      expect(t.sent.at(-1)).toMatchObject({ type: 'error', code: 'bad_request' })
+      const said = JSON.stringify(t.sent)
+      expect(said).not.toContain('xxxxxxxx')
+      expect(said).not.toContain('onerror')
+      expect(said).not.toContain('ECHO-ME')
+    }
   })
 
   it('stopping without the final transcript in time → closed upstream_timeout; no idle timeout while stopping', () => {
