@@ -19,6 +19,7 @@ export type Profile = {
   p6: { runs: number }
   p7: { burstSeconds: number }
   p8: { runs: number }
+  p10: { pairs: number; seconds: number }
 }
 
 const int = (raw: string | undefined, fallback: number) => (raw && /^\d+$/.test(raw) ? Number(raw) : fallback)
@@ -53,6 +54,7 @@ export function profileFrom(argv: string[], env: Record<string, string | undefin
     p6: { runs: quick ? 2 : 7 },
     p7: { burstSeconds: quick ? 1 : 3 },
     p8: { runs: quick ? 3 : 7 },
+    p10: { pairs: quick ? 5 : 20, seconds: quick ? 3 : 10 },
   }
 }
 

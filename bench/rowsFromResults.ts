@@ -4,6 +4,7 @@ import type { CancelResult } from './probes/cancel.ts'
 import type { ColdStartResult } from './probes/coldStart.ts'
 import type { CpuPerTurnResult } from './probes/cpuPerTurn.ts'
 import type { LatencyResult } from './probes/latency.ts'
+import type { SharedStateResult } from './probes/sharedState.ts'
 import type { SoakResult } from './probes/soak.ts'
 import type { TranscribeResult } from './probes/transcribe.ts'
 import type { WriteBackResult } from './probes/writeBack.ts'
@@ -28,6 +29,7 @@ export type Results = {
   transcribe?: TranscribeResult
   writeBack?: WriteBackResult
   cancel?: CancelResult
+  sharedState?: SharedStateResult
   /** Probe id → what went wrong running it. */
   failures: Record<string, string>
 }
@@ -193,6 +195,44 @@ export function rowsFromResults(r: Results): Row[] {
       meets: c.proxiedMs.median <= 100 && c.notCancelled === 0,
       detail: `SDK abort alone ${ms(c.directMs.median)}${c.notCancelled ? `; ${c.notCancelled} never cancelled` : ''}`,
     })
+  }
+  if (r.sharedState?.status === 'pending')
+    rows.push({
+      id: 'P10',
+      figure: 'shared state (REDIS_URL)',
+      value: 'pending',
+      goal: '',
+      detail: r.sharedState.reason,
+    })
+  if (r.sharedState?.status === 'measured') {
+    const { cost, load } = r.sharedState
+    const extra = (k: 'apply' | 'conversation') => cost[k].redisMs.median - cost[k].plainMs.median
+    const { one, three } = load.runs
+    rows.push(
+      {
+        id: 'P10',
+        figure: 'extra ms per apply with REDIS_URL',
+        value: round(extra('apply'), 1),
+        goal: 'report',
+        detail: `${ms(cost.apply.redisMs.median)} vs ${ms(cost.apply.plainMs.median)} without; conversation +${round(extra('conversation'), 1)} ms (${ms(cost.conversation.redisMs.median)} vs ${ms(cost.conversation.plainMs.median)}, instant model)`,
+      },
+      {
+        id: 'P10',
+        figure: 'Redis round trips per conversation / apply',
+        value: `${round(cost.conversation.roundTrips, 1)} / ${round(cost.apply.roundTrips, 1)}`,
+        goal: '≤ 2 / ≤ 4',
+        meets: cost.conversation.roundTrips <= 2 && cost.apply.roundTrips <= 4,
+        detail: 'one Lua script or command = one round trip (INFO commandstats)',
+      },
+      {
+        id: 'P10',
+        figure: `3 instances + Redis vs 1, ${load.perSecond} applies/s for ${load.seconds} s: errors`,
+        value: three.errors.length,
+        goal: '0',
+        meets: three.errors.length === 0 && three.upstream429 === 0,
+        detail: `apply p95 ${ms(three.p95Ms)} vs ${ms(one.p95Ms)} on 1 instance (median ${ms(three.latencyMs.median)} vs ${ms(one.latencyMs.median)}); Storyblok 429s ${three.upstream429} vs ${one.upstream429} at ${load.limitPerSecond}/s${one.errors.length ? `; 1 instance errors ${one.errors.length}` : ''}${three.errors.length ? ` (${three.errors.slice(0, 3).join(', ')})` : ''}`,
+      },
+    )
   }
   for (const [id, why] of Object.entries(r.failures))
     rows.push({

@@ -11,6 +11,7 @@ import { measureCancel } from './probes/cancel.ts'
 import { measureColdStart } from './probes/coldStart.ts'
 import { measureCpuPerTurn } from './probes/cpuPerTurn.ts'
 import { measureLatency } from './probes/latency.ts'
+import { measureSharedState } from './probes/sharedState.ts'
 import { measureSoak } from './probes/soak.ts'
 import { measureTranscribe } from './probes/transcribe.ts'
 import { measureWriteBack } from './probes/writeBack.ts'
@@ -45,7 +46,7 @@ const m = results.machine
 const stale = profile.proxyEntry === COMPILED_PROXY ? staleBuild() : undefined
 if (stale) say(`warning: ${COMPILED_PROXY} is older than ${stale}; run npm run build:proxy to measure the current code`)
 say(`${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${m.load.join(' ')}${profile.quick ? ' (quick)' : ''}`)
-const needsWorld = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9'].some((id) => wants(profile, id))
+const needsWorld = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10'].some((id) => wants(profile, id))
 let world: Awaited<ReturnType<typeof startBenchWorld>> | undefined
 if (needsWorld) {
   try {
@@ -106,6 +107,9 @@ try {
     })
     await step('P7', 'P7: write-back requests and 429s', async () => {
       results.writeBack = await measureWriteBack(world, profile.p7)
+    })
+    await step('P10', 'P10: shared state (REDIS_URL): cost per request, 3 instances + Redis vs 1', async () => {
+      results.sharedState = await measureSharedState(world, profile.p10)
     })
     await step(
       'P3',

@@ -1,6 +1,8 @@
 import type { Clock, Deps, Log } from './deps.ts'
 import { lazyBedrock, lazyCredentials, lazyStoryblok, lazyTranscribe, once } from './lazyPorts.ts'
 import type { Config } from './loadConfig.ts'
+import { lazyRedisState } from './state/lazyRedisState.ts'
+import { createStoryblokPacer } from './state/storyblokPacer.ts'
 import { createStoryblokOAuth } from './adapters/storyblokOAuth.ts'
 
 export type BuiltDeps = Deps & {
@@ -87,6 +89,15 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     return createTranscribe({ client, region: config.aws.region })
   })
 
+  // REDIS_URL: every instance shares tickets, limits, budgets, story locks and the Storyblok pacing (issue 16).
+  // Without it createApp keeps that state in process, on deps.clock (one state per app, as before).
+  const redis = config.sharedState.redisUrl
+    ? lazyRedisState({ url: config.sharedState.redisUrl, log, commandTimeoutMs: config.sharedState.commandTimeoutMs })
+    : undefined
+  const pace = redis
+    ? createStoryblokPacer({ state: redis, perSecond: config.storyblok.requestsPerSecond, log })
+    : undefined
+
   const token = config.storyblok.token
   const loadStoryblok = once(async () => {
     const { createStoryblok } = await import('./adapters/storyblok.ts')
@@ -96,6 +107,8 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
       ...(config.storyblok.apiUrl ? { baseUrl: config.storyblok.apiUrl } : {}),
       schemaTtlMs: config.storyblok.schemaTtlMs,
       clock,
+      // One instance: the client's own throttle per space. Several (REDIS_URL): one shared pacer per space.
+      ...(pace ? { pace } : { rateLimit: config.storyblok.requestsPerSecond }),
     })
   })
 
@@ -130,12 +143,17 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
     ),
     transcribe: lazyTranscribe(loadTranscribe),
     storyblok: lazyStoryblok(loadStoryblok),
+    ...(redis ? { sharedState: redis } : {}),
     async warm() {
-      await Promise.all([loadCredentials(), loadBedrock(), loadTranscribe(), loadStoryblok()])
+      const connected = redis?.ready(3_000).then((ok) => {
+        if (!ok) log.warn('shared state not reachable yet; retrying in the background', { kind: 'redis' })
+      })
+      await Promise.all([loadCredentials(), loadBedrock(), loadTranscribe(), loadStoryblok(), connected])
     },
     destroy() {
       destroyed = true
       for (const client of clients.splice(0)) client.destroy()
+      void redis?.close()
     },
   }
 }

@@ -7,8 +7,13 @@ import type { AppEnv } from './http/appEnv.ts'
 import type { Deps } from './deps.ts'
 import { createLifecycle, type Lifecycle } from './lifecycle.ts'
 import { apiGuards } from './http/apiGuards.ts'
-import { createRateLimiter, type RateLimiter } from './http/rateLimit.ts'
-import { createTokenBudget, type TokenBudget } from './http/tokenBudget.ts'
+import type { RateLimit } from './http/rateLimit.ts'
+import type { BudgetGate } from './http/tokenBudget.ts'
+import { createMemoryState } from './state/memoryState.ts'
+import { createStateRateLimiter } from './state/stateRateLimiter.ts'
+import { createStateTicketStore } from './state/stateTicketStore.ts'
+import { createStateTokenBudget } from './state/stateTokenBudget.ts'
+import { createStoryLock } from './state/storyLock.ts'
 import { requestId } from './http/requestId.ts'
 import { onError } from './http/onError.ts'
 import { changesRoutes } from './changes/changesRoutes.ts'
@@ -27,10 +32,10 @@ export type CreateAppOptions = {
   lifecycle?: Lifecycle
   /** From @hono/node-ws; without it the WebSocket route is not mounted (e.g. in app.request() tests). */
   upgradeWebSocket?: UpgradeWebSocket
-  /** Per-key and per-address buckets; default RATE_LIMIT_PER_MINUTE each, on deps.clock. */
-  rateLimits?: { byKey: RateLimiter; byAddress: RateLimiter }
-  /** Daily token budget per key; default DAILY_TOKEN_BUDGET on deps.clock. */
-  tokenBudget?: TokenBudget
+  /** Per-key and per-address buckets; default RATE_LIMIT_PER_MINUTE each, in deps.sharedState. */
+  rateLimits?: { byKey: RateLimit; byAddress: RateLimit }
+  /** Daily token budget per key; default DAILY_TOKEN_BUDGET in deps.sharedState. */
+  tokenBudget?: BudgetGate
 }
 
 /**
@@ -41,9 +46,19 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
   const { config, log, clock } = deps
   const { lifecycle = createLifecycle(), upgradeWebSocket } = options
   const perMinute = config.access.rateLimitPerMinute
+  // Tickets, limits, budgets and story locks live here: in process by default, in Valkey/Redis with REDIS_URL.
+  const state = deps.sharedState ?? createMemoryState({ clock })
   const {
-    rateLimits = { byKey: createRateLimiter({ clock, perMinute }), byAddress: createRateLimiter({ clock, perMinute }) },
-    tokenBudget = createTokenBudget({ clock, limit: config.access.dailyTokenBudget }),
+    rateLimits = {
+      byKey: createStateRateLimiter({ state, perMinute, name: 'key', log }),
+      byAddress: createStateRateLimiter({ state, perMinute, name: 'addr', log }),
+    },
+    tokenBudget = createStateTokenBudget({
+      state,
+      limit: config.access.dailyTokenBudget,
+      holdTokens: config.bedrock.maxTokens,
+      log,
+    }),
   } = options
   const tokens = createChangeTokens({ secrets: config.authority.signingSecrets, clock })
   const signIn = signInWiring(deps)
@@ -89,9 +104,10 @@ export function createApp(deps: Deps, options: CreateAppOptions = {}): App {
 
   app.route('/', healthRoutes(deps, guards))
   app.route('/', authRoutes(deps, { guards, ...signIn }))
-  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokenBudget, tokens }))
-  app.route('/', changesRoutes(deps, { guards, tokens, lifecycle }))
-  if (upgradeWebSocket) app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards }))
+  app.route('/', conversationRoutes(deps, { lifecycle, guards, tokens }))
+  app.route('/', changesRoutes(deps, { guards, tokens, lifecycle, storyLock: createStoryLock({ state, log }) }))
+  if (upgradeWebSocket)
+    app.route('/', transcriptRoutes(deps, { upgradeWebSocket, guards, tickets: createStateTicketStore({ state }) }))
 
   const handleError = onError(log)
   app.notFound((c) =>

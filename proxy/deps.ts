@@ -1,5 +1,6 @@
 import type { Usage } from '../shared/contract.ts'
 import type { Config } from './loadConfig.ts'
+import type { SharedState } from './state/sharedState.ts'
 import type { StoryblokOAuth } from './session/storyblokOAuthPort.ts'
 
 // ---------- Bedrock (Claude via Converse / ConverseStream) ----------
@@ -223,4 +224,6 @@ export type Deps = {
   credentials: Credentials
   clock: Clock
   log: Log
+  /** State all instances see alike (Valkey/Redis with REDIS_URL); without it createApp keeps it in process. */
+  sharedState?: SharedState
 }

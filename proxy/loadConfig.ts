@@ -44,6 +44,8 @@ export type Config = {
     token?: { kind: 'personal' | 'oauth'; value: string }
     apiUrl?: string
     schemaTtlMs: number
+    /** Storyblok's Management API limit per space, for all instances together (6 on paid plans, 3 on Starter). */
+    requestsPerSecond: number
     /** Conversation turns on the same story share one read this long (the apply always reads afresh). */
     storyReadCacheMs: number
     styleGuideStory?: string
@@ -83,6 +85,12 @@ export type Config = {
     bodyLimitBytes: number
     /** Take the client address from the last X-Forwarded-For entry (one trusted load balancer in front). */
     trustProxy: boolean
+  }
+  /** Where state shared by all instances lives; without `redisUrl`, in this process. */
+  sharedState: {
+    redisUrl?: string
+    /** A command not answered in this time counts as a failure. */
+    commandTimeoutMs: number
   }
   /**
    * Who Storyblok sees writing. shared-token: the one STORYBLOK_TOKEN. oauth: each editor's own sign-in, no shared
@@ -168,6 +176,18 @@ const EnvSchema = v.object({
   STORYBLOK_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   STORYBLOK_OAUTH_TOKEN: v.optional(v.pipe(v.string(), v.trim())),
   STORYBLOK_API_URL: v.optional(url('STORYBLOK_API_URL')),
+  STORYBLOK_RATE_LIMIT_PER_SECOND: v.optional(intIn('STORYBLOK_RATE_LIMIT_PER_SECOND', 1, 1000), '6'),
+  REDIS_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(
+        /^(rediss?:\/\/\S*|)$/,
+        'REDIS_URL must look like rediss://:AUTH_TOKEN@host:6379 (redis:// without TLS, only on a private network)',
+      ),
+    ),
+  ),
+  REDIS_COMMAND_TIMEOUT_MS: v.optional(intIn('REDIS_COMMAND_TIMEOUT_MS', 50, 10_000), '500'),
   AUTH_MODE: v.optional(
     v.pipe(
       v.string(),
@@ -359,6 +379,7 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       ...(e.STORYBLOK_OAUTH_TOKEN ? { token: { kind: 'oauth' as const, value: e.STORYBLOK_OAUTH_TOKEN } } : {}),
       ...(e.STORYBLOK_API_URL ? { apiUrl: e.STORYBLOK_API_URL.replace(/\/+$/, '').replace(/\/v1$/, '') } : {}),
       schemaTtlMs: e.SCHEMA_CACHE_TTL_SECONDS * 1000,
+      requestsPerSecond: e.STORYBLOK_RATE_LIMIT_PER_SECOND,
       storyReadCacheMs: e.STORY_READ_CACHE_MS,
       ...(e.STYLE_GUIDE_STORY ? { styleGuideStory: trimSlashes(e.STYLE_GUIDE_STORY) } : {}),
       ...(e.STYLE_GUIDE_FOLDER ? { styleGuideFolder: trimSlashes(e.STYLE_GUIDE_FOLDER) } : {}),
@@ -391,10 +412,24 @@ export function loadConfig(env: Env, { version = '0.0.0', name = 'Storyblok Voic
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
     },
+    sharedState: {
+      ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
     auth,
     recorder: { pagePath: e.RECORDER_PAGE },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     maxConnections: e.MAX_CONNECTIONS,
+  }
+}
+
+/** `rediss://host:6379` without the auth token, for logs and /ready. */
+export function redisEndpoint(redisUrl: string): string {
+  try {
+    const u = new URL(redisUrl)
+    return `${u.protocol}//${u.host}`
+  } catch {
+    return 'invalid URL'
   }
 }
 
@@ -473,6 +508,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       : `set (${config.authority.signingSecrets.length})`,
     allowPublish: config.authority.allowPublish,
     allowedOrigins: config.access.allowedOrigins,
+    sharedState: config.sharedState.redisUrl ? `redis (${redisEndpoint(config.sharedState.redisUrl)})` : 'in process',
     debug: config.debug,
   }
 }

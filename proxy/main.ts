@@ -49,6 +49,8 @@ const log = createLog({
     config.auth.oauth?.clientSecret ?? '',
     config.auth.sessionSecret ?? '',
     ...config.access.apiKeys.map((k) => k.key),
+    config.sharedState.redisUrl ?? '',
+    redisPassword(config.sharedState.redisUrl),
     ...config.authority.signingSecrets,
     // AWS credentials stay out of Config (the SDK reads them), but the logger must still know their values.
     ...['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK'].map(
@@ -57,6 +59,14 @@ const log = createLog({
   ],
 })
 const deps = buildDeps(config, { log })
+
+function redisPassword(url: string | undefined): string {
+  try {
+    return url ? decodeURIComponent(new URL(url).password) : ''
+  } catch {
+    return ''
+  }
+}
 const lifecycle = createLifecycle()
 // node-ws reads `init.app` only when an upgrade arrives, so the app can be built with its upgrade helper first.
 const wsInit = {} as Parameters<typeof createNodeWebSocket>[0]

@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'signin_required',
   'signin_failed',
   'shutting_down',
+  'state_unavailable',
   'internal',
 ] as const
 

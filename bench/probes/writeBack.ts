@@ -65,7 +65,7 @@ async function apply(
 }
 
 /** The change set with the token the proxy would have put on its proposal (signed with the bench proxy's secret). */
-function signedBody(world: BenchWorld, storyId: number, changes: ChangeInput[]) {
+export function signedBody(world: BenchWorld, storyId: number, changes: ChangeInput[]) {
   const tokens = createChangeTokens({
     secrets: [world.proxyEnv['CHANGE_SIGNING_SECRET'] ?? ''],
     clock: { now: Date.now },

@@ -36,6 +36,11 @@ export type CreateStoryblokOptions = {
   retry?: StoryblokRetryOptions
   /** Client-side throttle per space in requests per second (`false`: off). @default 6 (the client's default) */
   rateLimit?: number | false
+  /**
+   * Waits for this space's next request slot (shared by all instances, proxy/state/storyblokPacer.ts) before every
+   * attempt, or throws `storyblok_rate_limited`. When set, the client's own throttle is off.
+   */
+  pace?: (spaceId: number, signal?: AbortSignal) => Promise<void>
   /** Retries and recovered PUTs are logged here (never the token). */
   log?: Log
   /** For jitter. @default Math.random */
@@ -103,10 +108,11 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
     schemaTtlMs = 60_000,
     clock = { now: Date.now },
     timeoutMs = 8_000,
-    rateLimit,
+    pace,
     log,
     random = Math.random,
   } = opts
+  const rateLimit = pace ? false : opts.rateLimit
   const { limit = 3, budgetMs = 10_000, baseDelayMs = 300 } = opts.retry ?? {}
   const auth = personalAccessToken ? { personalAccessToken } : { oauthToken: oauthToken ?? '' }
   // Bounded: a key holder may name any space id; each client holds its own connection pool and limiter.
@@ -149,7 +155,13 @@ export function createStoryblok(opts: CreateStoryblokOptions): StoryblokAdapter 
     op: StoryblokOp,
     call: (options: AttemptOptions) => Promise<MapiAttempt>,
     options?: { signal?: AbortSignal | undefined; write?: boolean },
-  ) => withRetries({ ...op, origin: clientFor(op.spaceId).origin }, call, policy, options)
+  ) =>
+    withRetries(
+      { ...op, origin: clientFor(op.spaceId).origin },
+      call,
+      pace ? { ...policy, beforeAttempt: (signal) => pace(op.spaceId, signal) } : policy,
+      options,
+    )
 
   async function getStory(spaceId: number, storyId: number, signal?: AbortSignal, at?: StoryTarget): Promise<Story> {
     const { mapi, region } = clientFor(spaceId)

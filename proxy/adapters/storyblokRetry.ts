@@ -21,6 +21,8 @@ export type RetryPolicy = {
   random: () => number
   fetch?: typeof globalThis.fetch | undefined
   log?: Log | undefined
+  /** Runs before every attempt (the shared per-space pacing); what it throws ends the call as is. */
+  beforeAttempt?: ((signal: AbortSignal | undefined) => Promise<void>) | undefined
 }
 
 const RETRYABLE_5XX = [500, 502, 503, 504]
@@ -36,12 +38,13 @@ export async function withRetries(
   policy: RetryPolicy,
   { signal, write = false }: { signal?: AbortSignal | undefined; write?: boolean } = {},
 ): Promise<unknown> {
-  const { limit, budgetMs, baseDelayMs, timeoutMs, random, fetch, log } = policy
+  const { limit, budgetMs, baseDelayMs, timeoutMs, random, fetch, log, beforeAttempt } = policy
   // Real time on purpose: an injected clock ages caches and may be frozen in tests.
   const started = performance.now()
   const elapsed = () => performance.now() - started
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted()
+    await beforeAttempt?.(signal)
     const timeout = Math.max(1, Math.min(timeoutMs, budgetMs - elapsed()))
     let failure: AppError
     let retryable: boolean

@@ -11,4 +11,5 @@ export const applyChanges = (
   c: Context<AppEnv>,
   body: ChangesBody,
   changeSetId: string,
-): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'apply', applyChangeSet)
+  beforeWrite?: () => Promise<void>,
+): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'apply', applyChangeSet, beforeWrite)

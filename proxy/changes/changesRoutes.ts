@@ -13,12 +13,17 @@ import { undoToken } from '../authority/undoToken.ts'
 import type { Conflict } from '../../shared/contract.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { parseBody } from '../http/parseBody.ts'
+import type { StoryLock } from '../state/storyLock.ts'
 import { applyChanges } from './applyChanges.ts'
-import { oneAtATime } from './oneAtATime.ts'
 import { readStoryLedger } from './readStoryLedger.ts'
 import { undoChanges } from './undoChanges.ts'
 
-export type ChangesRouteOptions = { guards: ApiGuards; tokens: ChangeTokens; lifecycle: Lifecycle }
+export type ChangesRouteOptions = {
+  guards: ApiGuards
+  tokens: ChangeTokens
+  lifecycle: Lifecycle
+  storyLock: StoryLock
+}
 
 /**
  * POST /api/changes: apply a proposal, or undo an apply, as its signed token says (never the client's `reason`).
@@ -26,12 +31,12 @@ export type ChangesRouteOptions = { guards: ApiGuards; tokens: ChangeTokens; lif
  * POST /api/changes/history: the story's change sets, read from its versions (the ledger), each with the tokens
  * that undo it or (after a stale save) restore it.
  */
-export function changesRoutes(deps: Deps, { guards, tokens, lifecycle }: ChangesRouteOptions): Hono<AppEnv> {
+export function changesRoutes(deps: Deps, { guards, tokens, lifecycle, storyLock }: ChangesRouteOptions): Hono<AppEnv> {
   const { config } = deps
   const app = new Hono<AppEnv>()
-  // Storyblok has no write precondition: this proxy's writes to one story run one at a time, so two applies never
-  // start from the same version and overwrite each other.
-  const perStory = oneAtATime()
+  // Storyblok has no write precondition: writes to one story run one at a time across all instances (a lease in the
+  // shared state, checked right before the PUT), so two applies never start from the same version and overwrite
+  // each other.
 
   app.post('/api/changes', guards.keyed, async (c) => {
     const body = await parseBody(c, ChangesBodySchema)
@@ -55,22 +60,26 @@ export function changesRoutes(deps: Deps, { guards, tokens, lifecycle }: Changes
     const handle = authorized.kind === 'undo' ? undoChanges : applyChanges
     const rebase = (conflicts: readonly Conflict[]) =>
       rebaseToken(tokens, config.authority.proposalTtlMs, body, authorized.changeSetId, body.changes, conflicts)
-    const reply = await perStory(`${body.spaceId}:${body.storyId}`, () =>
-      lifecycle.write(() => handle(deps, c, body, authorized.changeSetId)),
-    ).catch((err: unknown) => {
-      // A refused apply's conflicts come with the token that lets the editor put the assistant's value over theirs.
-      if (err instanceof AppError && err.code === 'conflict' && authorized.kind === 'apply') {
-        const conflicts = (err.details?.['conflicts'] ?? []) as Conflict[]
-        throw new AppError({
-          code: err.code,
-          message: err.message,
-          ...(err.hint ? { hint: err.hint } : {}),
-          details: { ...err.details, rebaseToken: rebase(conflicts) },
-          cause: err.cause,
-        })
-      }
-      throw err
-    })
+    const reply = await storyLock
+      .run(
+        `${body.spaceId}:${body.storyId}`,
+        (beforeWrite) => lifecycle.write(() => handle(deps, c, body, authorized.changeSetId, beforeWrite)),
+        c.req.raw.signal,
+      )
+      .catch((err: unknown) => {
+        // A refused apply's conflicts come with the token that lets the editor put the assistant's value over theirs.
+        if (err instanceof AppError && err.code === 'conflict' && authorized.kind === 'apply') {
+          const conflicts = (err.details?.['conflicts'] ?? []) as Conflict[]
+          throw new AppError({
+            code: err.code,
+            message: err.message,
+            ...(err.hint ? { hint: err.hint } : {}),
+            details: { ...err.details, rebaseToken: rebase(conflicts) },
+            cause: err.cause,
+          })
+        }
+        throw err
+      })
     if (authorized.kind === 'undo') return c.json(reply)
     return c.json({
       ...reply,

@@ -29,6 +29,8 @@ export async function saveChangeSet(
   body: ChangesBody,
   reason: HistoryEntry['reason'],
   change: (input: ChangeSetInput) => ChangeSetResult,
+  /** Runs right before the PUT and throws when this write may no longer happen (the story lock lapsed). */
+  beforeWrite: () => Promise<void> = async () => {},
 ): Promise<ChangesResult> {
   const { spaceId, storyId } = body
   const releaseId = body.releaseId || undefined
@@ -75,6 +77,7 @@ export async function saveChangeSet(
   if (result.type === 'refused') throw refusalError(result.problems)
   if (result.type === 'too_large') throw storyTooLarge(result.bytes)
   const publish = body.publish === true
+  await beforeWrite()
   let saved = await storyblok
     .updateStory(spaceId, storyId, result.content, { publish, signal, releaseId })
     .catch((err: unknown) => {
@@ -83,8 +86,15 @@ export async function saveChangeSet(
         throw noPermission(true, err, { story: story.name, contentType: story.content.component })
       throw err
     })
+  // The repair's PUT is a write too: it checks the story lock first as well.
+  const fenced: typeof storyblok = Object.assign(Object.create(storyblok) as typeof storyblok, {
+    updateStory: async (...args: Parameters<typeof storyblok.updateStory>) => {
+      await beforeWrite()
+      return storyblok.updateStory(...args)
+    },
+  })
   const race = await repairRace(
-    { storyblok, log },
+    { storyblok: fenced, log },
     { spaceId, storyId, releaseId, read: story, saved, changes: body.changes, rerun: changeOn, publish, signal },
   )
   let conflicts = result.leftAlone.map(toConflict)

@@ -11,4 +11,5 @@ export const undoChanges = (
   c: Context<AppEnv>,
   body: ChangesBody,
   changeSetId: string,
-): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'undo', undoChangeSet)
+  beforeWrite?: () => Promise<void>,
+): Promise<ChangesResult> => saveChangeSet(deps, c, { ...body, changeSetId }, 'undo', undoChangeSet, beforeWrite)

@@ -6,7 +6,6 @@ import { ConversationBodySchema, type ConversationResult, type SseEvent } from '
 import type { Deps } from '../deps.ts'
 import type { Lifecycle } from '../lifecycle.ts'
 import type { ApiGuards } from '../http/apiGuards.ts'
-import type { TokenBudget } from '../http/tokenBudget.ts'
 import { assertSpaceAllowed } from '../http/auth.ts'
 import { toAppError } from '../http/onError.ts'
 import { parseBody } from '../http/parseBody.ts'
@@ -44,18 +43,14 @@ const afterShutdown = (err: unknown, lifecycle: Lifecycle): unknown =>
 
 export type ConversationRouteOptions = {
   lifecycle: Lifecycle
+  /** `guards.tokenBudget` opens the turn's share of the key's daily budget; the route records usage and ends it. */
   guards: ApiGuards
-  /** Receives each reply's Bedrock usage; `guards.tokenBudget` refuses a key whose budget is spent. */
-  tokenBudget: TokenBudget
   /** Signs each proposal's targets, so that only they can be saved. */
   tokens: ChangeTokens
 }
 
 /** `POST /api/conversation`: one turn, streamed as SSE (or one JSON reply with `Accept: application/json`). */
-export function conversationRoutes(
-  deps: Deps,
-  { lifecycle, guards, tokenBudget, tokens }: ConversationRouteOptions,
-): Hono<AppEnv> {
+export function conversationRoutes(deps: Deps, { lifecycle, guards, tokens }: ConversationRouteOptions): Hono<AppEnv> {
   const { config, log, bedrock, storyblok, clock } = deps
   const app = new Hono<AppEnv>()
   // One cache for the app's lifetime: the guide is read once per space and TTL, not once per request.
@@ -69,9 +64,10 @@ export function conversationRoutes(
     const { ac, release } = requestSignal(c, lifecycle)
     const signProposal: SignProposal = (changeSetId, changes) =>
       proposalToken(tokens, config.authority.proposalTtlMs, body, changeSetId, changes)
-    // Bedrock's usage counts against this key's daily budget (hardening, issue 7).
-    const keyId = c.get('apiKey').id
-    const spend = (e: SseEvent) => e.event === 'usage' && tokenBudget.record(keyId, e.data)
+    // Bedrock's usage counts against this key's daily budget (hardening, issue 7); the turn is opened by
+    // enforceTokenBudget and ended here once the answer is complete, before `done`.
+    const turn = c.get('budgetTurn') as AppEnv['Variables']['budgetTurn'] | undefined
+    const spend = (e: SseEvent) => e.event === 'usage' && turn?.record(e.data)
     const meta: SseEvent = {
       event: 'meta',
       data: { requestId, modelId: publicModelId(bedrock.modelId), ...(config.simulated ? { simulated: true } : {}) },
@@ -99,6 +95,7 @@ export function conversationRoutes(
 
     c.header('Cache-Control', 'no-cache, no-transform')
     c.header('X-Accel-Buffering', 'no')
+    turn?.keepOpen()
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => ac.abort())
       const emit = (e: SseEvent) => (spend(e), stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) }))
@@ -122,8 +119,12 @@ export function conversationRoutes(
           else log.warn('conversation error', { requestId, code: appError.code, message: appError.message })
           await emit({ event: 'error', data: toErrorBody(appError, requestId) })
         }
+        await turn?.end()
         await emit({ event: 'done', data: {} })
-      })().finally(release)
+      })().finally(() => {
+        release()
+        void turn?.end()
+      })
       await lifecycle.track(work)
     })
   })

@@ -8,14 +8,13 @@ import type { Config } from '../loadConfig.ts'
 import { publicModelId } from '../http/publicText.ts'
 
 /** `GET /ready` (public) and the debug-only `GET /api/test-bedrock` (keyed, spends budget). */
-export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guards: ApiGuards): Hono<AppEnv> {
+export function healthRoutes(
+  { config, credentials, bedrock, clock, sharedState }: Deps,
+  guards: ApiGuards,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.get('/ready', async (c) => {
-    const creds = await credentials.check()
-    const ready = creds.ok && config.storyblok.token !== undefined
-    // Without a key: ready or not, nothing about how the proxy is set up (credential sources, token kinds).
-    if (!hasApiKey(c.req.header('authorization'), config))
-      return c.json({ status: ready ? 'ready' : 'not_ready' }, ready ? 200 : 503)
+    const [creds, state] = await Promise.all([credentials.check(), sharedState?.health()])
     const checks = {
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
       storyblokToken: config.storyblok.token
@@ -23,7 +22,19 @@ export function healthRoutes({ config, credentials, bedrock, clock }: Deps, guar
         : config.auth.mode === 'oauth'
           ? { ok: true, kind: 'editor sign-in' }
           : { ok: false, error: 'STORYBLOK_TOKEN is not set' },
+      // Only with REDIS_URL: the in-process state is always there.
+      ...(state && state.kind !== 'memory'
+        ? {
+            sharedState: state.ok
+              ? { ok: true, kind: state.kind, latencyMs: state.latencyMs }
+              : { ok: false, kind: state.kind, error: `Valkey/Redis does not answer: ${state.error}`.slice(0, 300) },
+          }
+        : {}),
     }
+    const ready = checks.awsCredentials.ok && checks.storyblokToken.ok && (checks.sharedState?.ok ?? true)
+    // Without a key: ready or not, nothing about how the proxy is set up (credential sources, token kinds).
+    if (!hasApiKey(c.req.header('authorization'), config))
+      return c.json({ status: ready ? 'ready' : 'not_ready' }, ready ? 200 : 503)
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503)
   })
 

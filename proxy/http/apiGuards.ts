@@ -5,8 +5,8 @@ import { AppError } from './appError.ts'
 import type { AppEnv } from './appEnv.ts'
 import { requireApiKey } from './auth.ts'
 import { clientAddress } from './clientAddress.ts'
-import { rateLimit, type RateLimiter } from './rateLimit.ts'
-import { enforceTokenBudget, type TokenBudget } from './tokenBudget.ts'
+import { rateLimit, type RateLimit } from './rateLimit.ts'
+import { enforceTokenBudget, type BudgetGate } from './tokenBudget.ts'
 import type { Config } from '../loadConfig.ts'
 
 /** The middleware an `/api` route mounts in front of its handler, built once per app so buckets are shared. */
@@ -26,8 +26,8 @@ export type ApiGuardsOptions = {
   config: Config
   /** Reads a Storyblok sign-in session after the key check (AUTH_MODE oauth/both). */
   editorSession?: MiddlewareHandler<AppEnv>
-  rateLimits: { byKey: RateLimiter; byAddress: RateLimiter }
-  tokenBudget: TokenBudget
+  rateLimits: { byKey: RateLimit; byAddress: RateLimit }
+  tokenBudget: BudgetGate
 }
 
 export function apiGuards({ config, rateLimits, tokenBudget, editorSession }: ApiGuardsOptions): ApiGuards {

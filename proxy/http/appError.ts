@@ -52,6 +52,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   signin_required: 401,
   signin_failed: 400,
   shutting_down: 503,
+  state_unavailable: 503,
   internal: 500,
 }
 
@@ -65,6 +66,7 @@ export const DEFAULT_HINT: Partial<Record<ErrorCode, string>> = {
   payload_too_large: 'Send a smaller request.',
   internal: 'Something went wrong in the proxy. Try again; if it persists, give the operator the request id.',
   shutting_down: 'The proxy is restarting. Try again in a few seconds.',
+  state_unavailable: 'Nothing was changed. Try again in a few seconds.',
   transcribe_too_long: 'Keep recordings shorter, or split your prompt into several recordings.',
   transcribe_idle_timeout: 'No audio arrived. Check that the microphone is working and try again, or type your prompt.',
   signin_required: 'Choose "Sign in with Storyblok" in the assistant, then try again.',

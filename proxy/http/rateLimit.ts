@@ -5,8 +5,13 @@ import type { Clock } from '../deps.ts'
 
 export type TakeResult = { ok: true; retryAfterSeconds?: never } | { ok: false; retryAfterSeconds: number }
 
-export type RateLimiter = {
+/** What the middleware needs: the in-process limiter below, or the shared one (proxy/state/stateRateLimiter.ts). */
+export type RateLimit = {
   /** Takes one token from `id`'s bucket. */
+  take(id: string): TakeResult | Promise<TakeResult>
+}
+
+export type RateLimiter = RateLimit & {
   take(id: string): TakeResult
   /** Buckets currently held (idle full ones are dropped). */
   size(): number
@@ -56,14 +61,14 @@ export function createRateLimiter({ clock, perMinute, maxBuckets = 10_000 }: Rat
 
 /** 429 `rate_limited` with Retry-After when `idOf(c)`'s bucket is empty; `idOf` returning undefined skips. */
 export const rateLimit = (
-  limiter: RateLimiter,
+  limiter: RateLimit,
   idOf: (c: Context<AppEnv>) => string | undefined,
   what: string,
 ): MiddlewareHandler<AppEnv> =>
   async function rateLimit(c, next) {
     const id = idOf(c)
     if (id !== undefined) {
-      const taken = limiter.take(id)
+      const taken = await limiter.take(id)
       if (!taken.ok) {
         throw new AppError({
           code: 'rate_limited',

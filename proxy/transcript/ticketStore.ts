@@ -3,18 +3,24 @@ import type { Clock } from '../deps.ts'
 
 export type TicketGrant = { keyId: string }
 
+type Issued = { ticket: string; expiresInSeconds: number }
+
+/** In process (below) or in the shared state (proxy/state/stateTicketStore.ts). */
 export type TicketStore = {
-  issue(grant: TicketGrant): { ticket: string; expiresInSeconds: number }
+  issue(grant: TicketGrant): Issued | Promise<Issued>
   /** Single use: a redeemed, expired or unknown ticket gives undefined. */
-  redeem(ticket: string): TicketGrant | undefined
-  readonly size: number
+  redeem(ticket: string): TicketGrant | undefined | Promise<TicketGrant | undefined>
 }
 
 /**
  * Short-lived, single-use tickets for the transcription WebSocket, because browsers cannot send an
  * Authorization header on a WebSocket and the API key must never appear in a URL (logs, history).
  */
-export function createTicketStore({ clock, ttlMs = 30_000 }: { clock: Clock; ttlMs?: number }): TicketStore {
+export function createTicketStore({ clock, ttlMs = 30_000 }: { clock: Clock; ttlMs?: number }): TicketStore & {
+  issue(grant: TicketGrant): Issued
+  redeem(ticket: string): TicketGrant | undefined
+  readonly size: number
+} {
   const tickets = new Map<string, TicketGrant & { expiresAt: number }>()
   const sweep = (now: number) => {
     for (const [t, g] of tickets) if (g.expiresAt <= now) tickets.delete(t)

@@ -52,10 +52,10 @@ export function transcriptRoutes(deps: Deps, options: TranscriptRouteOptions): H
     }
   }
 
-  app.post('/api/transcribe/ticket', guards.keyed, (c) => {
+  app.post('/api/transcribe/ticket', guards.keyed, async (c) => {
     const keyId = c.get('apiKey').id
     slots.assertFree(keyId)
-    const { ticket, expiresInSeconds } = tickets.issue({ keyId })
+    const { ticket, expiresInSeconds } = await tickets.issue({ keyId })
     const url = wsUrl(c, config.publicUrl)
     url.searchParams.set('ticket', ticket)
     c.header('Cache-Control', 'no-store')
@@ -88,7 +88,7 @@ export function transcriptRoutes(deps: Deps, options: TranscriptRouteOptions): H
         hint: 'Get one with POST /api/transcribe/ticket and open the url it returns.',
       })
     }
-    const grant = tickets.redeem(ticket)
+    const grant = await tickets.redeem(ticket)
     if (!grant) {
       throw new AppError({
         code: 'unauthorized',

@@ -112,6 +112,19 @@ describe('loadConfig', () => {
     expect(summary).toContain('set (personal)')
   })
 
+  it('keeps shared state in process unless REDIS_URL is set, and never shows its auth token', () => {
+    expect(loadConfig(base).sharedState).toEqual({ commandTimeoutMs: 500 })
+    expect(loadConfig(base).storyblok.requestsPerSecond).toBe(6)
+    const url = 'rediss://:auth-token-value-123@cache.example.internal:6379'
+    const c = loadConfig({ ...base, REDIS_URL: url, STORYBLOK_RATE_LIMIT_PER_SECOND: '3' })
+    expect(c.sharedState).toEqual({ redisUrl: url, commandTimeoutMs: 500 })
+    expect(c.storyblok.requestsPerSecond).toBe(3)
+    const summary = JSON.stringify(describeConfig(c))
+    expect(summary).not.toContain('auth-token-value-123')
+    expect(summary).toContain('redis (rediss://cache.example.internal:6379)')
+    expect(issuesOf({ ...base, REDIS_URL: 'http://cache:6379' }).join()).toMatch(/REDIS_URL must look like rediss:/)
+  })
+
   it('normalises the Storyblok API override', () => {
     expect(loadConfig({ ...base, STORYBLOK_API_URL: 'http://127.0.0.1:9/v1/' }).storyblok.apiUrl).toBe(
       'http://127.0.0.1:9',
