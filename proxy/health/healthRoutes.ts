@@ -15,12 +15,6 @@ export function healthRoutes(
   const app = new Hono<AppEnv>()
   app.get('/ready', async (c) => {
     const [creds, state] = await Promise.all([credentials.check(), sharedState?.health()])
-    // With REDIS_URL the shared state must answer too; the in-process one always does.
-    const stateOk = !state || state.kind === 'memory' || state.ok
-    const ready = creds.ok && config.storyblok.token !== undefined && stateOk
-    // Without a key: ready or not, nothing about how the proxy is set up (credential sources, token kinds).
-    if (!hasApiKey(c.req.header('authorization'), config))
-      return c.json({ status: ready ? 'ready' : 'not_ready' }, ready ? 200 : 503)
     const checks = {
       awsCredentials: creds.ok ? { ok: true, source: creds.source } : { ok: false, error: creds.error },
       storyblokToken: config.storyblok.token
@@ -37,6 +31,10 @@ export function healthRoutes(
           }
         : {}),
     }
+    const ready = checks.awsCredentials.ok && checks.storyblokToken.ok && (checks.sharedState?.ok ?? true)
+    // Without a key: ready or not, nothing about how the proxy is set up (credential sources, token kinds).
+    if (!hasApiKey(c.req.header('authorization'), config))
+      return c.json({ status: ready ? 'ready' : 'not_ready' }, ready ? 200 : 503)
     return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503)
   })
 

@@ -195,7 +195,8 @@ describe.skipIf(!redisAvailable())('Redis killed mid-run and restarted', () => {
     const passed = await fetch(`${at(1)}/api/changes`, { method: 'POST', headers: headers(), body: '{}' })
     expect(passed.status).toBe(400)
     expect((await passed.json()).error.code).toBe('bad_request')
-    const notReady = await fetch(`${at(0)}/ready`, { headers: headers() })
+    // With a key, /ready names the failing check (without one it says only ready / not ready).
+    const notReady = await fetch(`${at(0)}/ready`, { headers: { authorization: `Bearer ${TEST_PROXY_KEY}` } })
     expect(notReady.status).toBe(503)
     expect((await notReady.json()).checks.sharedState).toMatchObject({ ok: false, kind: 'redis' })
 
