@@ -65,10 +65,10 @@ describe.runIf(run)('browser: sign in with Storyblok, speak, apply as that edito
     )
     // Spoken through the fake microphone (test/fixtures/prompt.wav) and transcribed by the simulator.
     stack.world.transcribe.setDefault({ phrase: () => 'Make it six lessons', minVoicedMs: 200 })
+    // Hands-free: the words fill the one request box, and a short countdown sends them (Send now skips it).
     await plugin.click('[data-testid="mic-toggle"]')
-    await plugin.waitForSelector('[data-testid="transcript-text"]', { timeout: 15_000 })
-    expect(await plugin.inputValue('[data-testid="transcript-text"]')).toBe('Make it six lessons')
-    await plugin.click('[data-testid="transcript-send"]')
+    await plugin.waitForSelector('[data-testid="countdown"]', { timeout: 15_000 })
+    expect(await plugin.inputValue('[data-testid="prompt-text"]')).toBe('Make it six lessons')
     await plugin.waitForSelector('[data-testid="change"]')
     await plugin.click('[data-testid="apply"]')
     await plugin.waitForFunction(
