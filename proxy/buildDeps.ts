@@ -4,6 +4,7 @@ import type { Config } from './loadConfig.ts'
 import { lazyRedisState } from './state/lazyRedisState.ts'
 import { createStoryblokPacer } from './state/storyblokPacer.ts'
 import { createStoryblokOAuth } from './adapters/storyblokOAuth.ts'
+import { loadMarkdownToRichtext } from './adapters/markdownToRichtext.ts'
 
 export type BuiltDeps = Deps & {
   /** Loads every adapter and SDK now, so the first editor request does not wait for them. */
@@ -148,7 +149,14 @@ export function buildDeps(config: Config, { log, clock = { now: Date.now } }: { 
       const connected = redis?.ready(3_000).then((ok) => {
         if (!ok) log.warn('shared state not reachable yet; retrying in the background', { kind: 'redis' })
       })
-      await Promise.all([loadCredentials(), loadBedrock(), loadTranscribe(), loadStoryblok(), connected])
+      await Promise.all([
+        loadCredentials(),
+        loadBedrock(),
+        loadTranscribe(),
+        loadStoryblok(),
+        loadMarkdownToRichtext(),
+        connected,
+      ])
     },
     destroy() {
       destroyed = true

@@ -1,5 +1,5 @@
 /**
  * Markdown → Storyblok richtext document. The story domain receives it as an argument, so it stays pure; the edge
- * (proxy/adapters/markdownToRichtext.ts, markdown-it) provides it.
+ * (proxy/adapters/markdownToRichtext.ts, markdown-it, loaded on first need) provides it.
  */
 export type MarkdownToRichtext = (markdown: string) => unknown

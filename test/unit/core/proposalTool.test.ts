@@ -6,7 +6,7 @@ import { buildProposal } from '../../../proxy/proposal/buildProposal.ts'
 import { strictSchemaProblem } from '../../../dev/simulators/strictSchema.ts'
 import { DEMO_UIDS } from '../../../dev/simulators/storyblokSeed.ts'
 import { demo } from './demo.ts'
-import { markdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
+import { markdownToRichtext } from '../../../proxy/adapters/markdownItToRichtext.ts'
 
 const { components, home, article } = demo()
 

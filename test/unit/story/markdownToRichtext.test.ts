@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { markdownToStoryblokRichtext } from '@storyblok/richtext/markdown-parser'
-import { markdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
+import { markdownToRichtext } from '../../../proxy/adapters/markdownItToRichtext.ts'
 import { richtextProblem } from '../../../proxy/story/richtextProblem.ts'
 
 // The official converter warns on every `<ol start>` it meets; the warning is not what is compared here. It keeps a

@@ -3,7 +3,7 @@
  * output as given (href, custom attributes, unknown keys) must be safe before the proxy stores it.
  */
 import { describe, expect, it } from 'vitest'
-import { markdownToRichtext } from '../../../proxy/adapters/markdownToRichtext.ts'
+import { markdownToRichtext } from '../../../proxy/adapters/markdownItToRichtext.ts'
 import { richtextProblem } from '../../../proxy/story/richtextProblem.ts'
 import { validateChange } from '../../../proxy/story/validateChange.ts'
 import { writableFields, type WritableField } from '../../../proxy/story/writableFields.ts'
