@@ -5,9 +5,26 @@ import type { Clock } from '../deps.ts'
 
 const DAY_MS = 86_400_000
 
+/** What a budget counts of one Bedrock reply (the fields of shared/contract.ts `Usage`). */
+export type BudgetUsage = {
+  inputTokens: number
+  outputTokens: number
+  cacheReadInputTokens?: number
+  cacheWriteInputTokens?: number
+}
+
+/**
+ * Every token the model processed: Converse reports cached prompt tokens apart from `inputTokens`, so without them a
+ * conversation that reads its outline from the cache would look almost free to the daily budget.
+ */
+export function tokensOf(usage: BudgetUsage): number {
+  const n = (v: number | undefined) => (v !== undefined && Number.isFinite(v) && v > 0 ? v : 0)
+  return n(usage.inputTokens) + n(usage.outputTokens) + n(usage.cacheReadInputTokens) + n(usage.cacheWriteInputTokens)
+}
+
 /** One model request's share of a budget: usage is recorded as it arrives, `end()` when the request is over. */
 export type BudgetTurn = {
-  record(usage: { inputTokens: number; outputTokens: number }): void
+  record(usage: BudgetUsage): void
   end(): void | Promise<void>
 }
 
@@ -21,7 +38,7 @@ export type TokenBudget = BudgetGate & {
   /** Throws 429 `budget_exceeded` when `keyId` has used up today's (UTC) budget. */
   assertAvailable(keyId: string): void
   /** Adds one Bedrock reply's `usage` to `keyId`'s spend for today. */
-  record(keyId: string, usage: { inputTokens: number; outputTokens: number }): void
+  record(keyId: string, usage: BudgetUsage): void
   spent(keyId: string): number
 }
 
@@ -53,10 +70,9 @@ export function createTokenBudget({ clock, limit }: { clock: Clock; limit: numbe
       budget.assertAvailable(keyId)
       return { record: (usage) => budget.record(keyId, usage), end() {} }
     },
-    record(keyId, { inputTokens, outputTokens }) {
+    record(keyId, usage) {
       today()
-      const add = (Number.isFinite(inputTokens) ? inputTokens : 0) + (Number.isFinite(outputTokens) ? outputTokens : 0)
-      spent.set(keyId, (spent.get(keyId) ?? 0) + Math.max(0, add))
+      spent.set(keyId, (spent.get(keyId) ?? 0) + tokensOf(usage))
     },
     spent: (keyId) => (today(), spent.get(keyId) ?? 0),
   }

@@ -1,5 +1,5 @@
 import type { Log } from '../deps.ts'
-import { budgetExceeded, type BudgetGate, type BudgetTurn } from '../http/tokenBudget.ts'
+import { budgetExceeded, tokensOf, type BudgetGate, type BudgetTurn } from '../http/tokenBudget.ts'
 import type { SharedState } from './sharedState.ts'
 import { stateUnavailable } from './stateUnavailable.ts'
 
@@ -60,11 +60,8 @@ export function createStateTokenBudget({
       let used = 0
       let ended: Promise<void> | undefined
       return {
-        record({ inputTokens, outputTokens }) {
-          used += Math.max(
-            0,
-            (Number.isFinite(inputTokens) ? inputTokens : 0) + (Number.isFinite(outputTokens) ? outputTokens : 0),
-          )
+        record(usage) {
+          used += tokensOf(usage)
         },
         end: () => (ended ??= settle(keyId, holdId, used)),
       }

@@ -376,4 +376,18 @@ describe('daily token budget', () => {
     expect(res.status).toBe(200)
     expect(budget.spent(world.config.access.apiKeys[0]!.id)).toBe(500)
   })
+
+  it('counts prompt tokens read from or written to the cache: Converse reports them apart from inputTokens', async () => {
+    const clock = { now: () => Date.UTC(2026, 10, 25, 10, 0, 0) }
+    const budget = createTokenBudget({ clock, limit: 10_000 })
+    const app = createApp(world.deps, { tokenBudget: budget })
+    world.bedrock.script(
+      reply.text('Answer.', {
+        usage: { inputTokens: 40, outputTokens: 60, cacheReadInputTokens: 3_000, cacheWriteInputTokens: 900 },
+      }),
+    )
+    const res = await app.request(post(TEST_PROXY_KEY, conversation(), { accept: 'application/json' }))
+    expect(res.status).toBe(200)
+    expect(budget.spent(world.config.access.apiKeys[0]!.id)).toBe(4_000)
+  })
 })
