@@ -1,20 +1,8 @@
 import { isRecord } from '../../shared/isRecord.ts'
 
-const BLOCK_NODES = new Set([
-  'paragraph',
-  'heading',
-  'blockquote',
-  'code_block',
-  'codeBlock',
-  'horizontal_rule',
-  'horizontalRule',
-])
-const LIST_NODES: Record<string, 'bullet' | 'ordered'> = {
-  bullet_list: 'bullet',
-  bulletList: 'bullet',
-  ordered_list: 'ordered',
-  orderedList: 'ordered',
-}
+// Storyblok stores richtext with snake_case node types (what the proxy writes and the Management API returns).
+const BLOCK_NODES = new Set(['paragraph', 'heading', 'blockquote', 'code_block', 'horizontal_rule'])
+const LIST_NODES: Record<string, 'bullet' | 'ordered'> = { bullet_list: 'bullet', ordered_list: 'ordered' }
 
 /** Storyblok richtext JSON → readable plain text: blocks on their own lines, list items bulleted or numbered. */
 export function richtextToText(doc: unknown): string {
@@ -35,7 +23,7 @@ export function richtextToText(doc: unknown): string {
       current += node['text']
       return
     }
-    if (type === 'hard_break' || type === 'hardBreak') {
+    if (type === 'hard_break') {
       current += ' '
       return
     }
@@ -49,7 +37,7 @@ export function richtextToText(doc: unknown): string {
       let n = 0
       return walkChildren(node, () => (list === 'bullet' ? '• ' : `${++n}. `))
     }
-    if (type === 'list_item' || type === 'listItem') {
+    if (type === 'list_item') {
       flush()
       current = marker()
       // A list item's paragraph continues the item's line instead of starting a new one.
@@ -81,6 +69,18 @@ export function textToRichtext(text: string): Record<string, unknown> {
     .filter(Boolean)
   return { type: 'doc', content: paragraphs.map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) }
 }
+
+/**
+ * Every link target in a richtext document, once each: the readable text shows only the link text. In Storyblok
+ * richtext only a link mark's attrs carry `href`, so the serialised document is searched (smaller than a walk).
+ */
+export const linkTargets = (doc: unknown): string[] => [
+  ...new Set(
+    JSON.stringify(doc ?? null)
+      .match(/"href":"(?:[^"\\]|\\.)*"/g)
+      ?.map((m) => JSON.parse(m.slice(7)) as string),
+  ),
+]
 
 export function isRichtext(v: unknown): boolean {
   return isRecord(v) && v['type'] === 'doc'

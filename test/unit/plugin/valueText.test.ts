@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { richtextToText, textToRichtext, valueFromText, valueToText } from '../../../plugin/src/valueText.ts'
+import {
+  linkTargets,
+  richtextToText,
+  textToRichtext,
+  valueFromText,
+  valueToText,
+} from '../../../plugin/src/valueText.ts'
 
 const doc = {
   type: 'doc',
@@ -51,5 +57,25 @@ describe('values as the editor reads them', () => {
     })
     expect(valueFromText('a, b', 'options', [])).toEqual(['a', 'b'])
     expect(valueFromText('42', 'number', '7')).toBe('42')
+  })
+
+  it('lists every link target once, for the preview (the readable text shows only the link text)', () => {
+    const link = (href: string) => ({ type: 'link', attrs: { href, linktype: 'url' } })
+    const doc = {
+      type: 'doc',
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Shop', marks: [link('https://example.com/shop')] },
+            { type: 'text', text: ' now', marks: [{ type: 'bold' }, link('https://example.com/shop')] },
+            { type: 'text', text: ' or mail', marks: [link('mailto:team@example.com')] },
+          ],
+        },
+      ],
+    }
+    expect(linkTargets(doc)).toEqual(['https://example.com/shop', 'mailto:team@example.com'])
+    expect(richtextToText(doc)).toBe('Shop now or mail')
+    expect(linkTargets({ type: 'doc', content: [{ type: 'paragraph' }] })).toEqual([])
   })
 })
