@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { Change } from '../../../shared/contract.ts'
-import { initialState, reduce, selectedChanges, type Action, type AssistantState } from '../../../plugin/src/state.ts'
+import { initialState, reduce, selectedChanges, type Action } from '../../../plugin/src/state.ts'
 import { storyShowsWrite } from '../../../plugin/src/draftCheck.ts'
 import { PluginError } from '../../../plugin/src/pluginError.ts'
+import { proposedChange, run } from '../../support/proposedChange.ts'
 
-const change = (id: string): Change => ({
-  id,
-  blockUid: `b-${id}`,
-  component: 'hero',
-  field: 'headline',
-  fieldType: 'text',
-  language: 'default',
-  before: 'old',
-  after: `new ${id}`,
-  label: `Hero ${id}`,
-})
-const run = (...actions: Action[]) => actions.reduce<AssistantState>(reduce, initialState)
+const change = (id: string) => proposedChange(id, { label: `Hero ${id}` })
 const proposed = (): Action[] => [
   { type: 'send', prompt: 'x' },
   { type: 'change', change: change('1') },

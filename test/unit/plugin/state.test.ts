@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { Change } from '../../../shared/contract.ts'
-import {
-  initialState,
-  reduce,
-  selectedChanges,
-  toChangeInput,
-  type Action,
-  type AssistantState,
-} from '../../../plugin/src/state.ts'
+import { reduce, selectedChanges, toChangeInput } from '../../../plugin/src/state.ts'
 import { PluginError } from '../../../plugin/src/pluginError.ts'
+import { proposedChange, run } from '../../support/proposedChange.ts'
 
-const change = (id: string, extra: Partial<Change> = {}): Change => ({
-  id,
-  blockUid: `b-${id}`,
-  component: 'hero',
-  field: 'headline',
-  fieldType: 'text',
-  language: 'default',
-  before: 'old',
-  after: `new ${id}`,
-  label: `Page › Hero › ${id}`,
-  ...extra,
-})
-const run = (...actions: Action[]) => actions.reduce<AssistantState>(reduce, initialState)
+const change = proposedChange
 
 describe('assistant state', () => {
   it('streams text and changes, then records the answer in the thread', () => {

@@ -3,21 +3,11 @@ import type { Change } from '../../../shared/contract.ts'
 import { messagesFor } from '../../../plugin/src/i18n.ts'
 import { readBack, readBackText } from '../../../plugin/src/review/readBack.ts'
 import { reviewCommandFor, type ReviewActions } from '../../../plugin/src/review/reviewCommandFor.ts'
-import { initialState, reduce, selectedChanges, type Action, type AssistantState } from '../../../plugin/src/state.ts'
+import { initialState, reduce, selectedChanges } from '../../../plugin/src/state.ts'
+import { proposedChange, run } from '../../support/proposedChange.ts'
 
-const change = (id: string, extra: Partial<Change> = {}): Change => ({
-  id,
-  blockUid: `b-${id}`,
-  component: 'hero',
-  field: 'headline',
-  fieldType: 'text',
-  language: 'default',
-  before: 'old',
-  after: `new ${id}`,
-  label: `Page › Hero › Headline ${id}`,
-  ...extra,
-})
-const run = (...actions: Action[]) => actions.reduce<AssistantState>(reduce, initialState)
+const change = (id: string, extra: Partial<Change> = {}) =>
+  proposedChange(id, { label: `Page › Hero › Headline ${id}`, ...extra })
 const proposed = (...changes: Change[]) =>
   run(
     { type: 'send', prompt: 'Rewrite' },
