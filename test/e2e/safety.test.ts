@@ -142,7 +142,7 @@ describe.runIf(run)('writing safely from the plugin', () => {
     const richtext = {
       blockUid: DEMO_UIDS.intro,
       field: 'text',
-      value: 'One source, **many** channels.\n\n- Faster launches\n- Fewer errors',
+      value: 'One source, **many** [channels](https://example.com/channels).\n\n- Faster launches\n- Fewer errors',
     }
     const invalid = { blockUid: DEMO_UIDS.hero, field: 'text_color', value: 'purple' }
     // The repair round gets the same invalid value back, so it stays invalid.
@@ -159,6 +159,10 @@ describe.runIf(run)('writing safely from the plugin', () => {
     )
     expect(await body.locator('[data-testid="change-after"]').textContent()).toBe(
       'One source, many channels.\n• Faster launches\n• Fewer errors',
+    )
+    // The readable text shows only the link text; where the link points is listed beside it.
+    expect(await body.locator('[data-testid="change-links"]').textContent()).toBe(
+      'Links to: https://example.com/channels',
     )
     const bad = plugin
       .locator('[data-testid="change"]')
